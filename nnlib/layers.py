@@ -1,0 +1,285 @@
+"""Layers: a Dense (fully connected) layer and activation layers.
+
+Convention (batch-first): X has shape (n_samples, n_features); a Dense layer
+computes Z = X @ W + b with W of shape (n_in, n_out) and b of shape (1, n_out).
+Chapter 3 (``book/03_forward_propagation.ipynb``) maps the notes' other
+conventions (W x + b with W of shape (n_out, n_in)) onto this one.
+
+Every layer has
+- ``forward(X)``: computes the output and caches what ``backward`` will need;
+- ``backward(grad_output)``: takes dL/d(output), stores dL/d(parameter) in each
+  parameter's ``grad`` and returns dL/d(input) (chapter 5 derives these);
+- ``parameters()``: its list of ``Parameter`` objects (empty for activations).
+"""
+
+import numpy as np
+
+from . import activations as act
+from ._validation import as_batch
+from .initializers import INITIALIZERS, zeros
+from .parameter import Parameter
+
+
+class Layer:
+    """Base class. Subclasses implement ``forward`` and ``backward``."""
+
+    #: layers that behave differently in training and evaluation (Dropout) read this
+    training = True
+
+    def __init__(self, name=None):
+        self.name = name or type(self).__name__
+
+    def parameters(self):
+        return []
+
+    def _check_forward_done(self, cached):
+        if cached is None:
+            raise RuntimeError(f"{self.name}: backward() called before forward()")
+
+    def _check_grad(self, grad_output, expected_shape):
+        if not isinstance(grad_output, np.ndarray):
+            raise TypeError(
+                f"{self.name}: grad_output must be a numpy array, got {type(grad_output).__name__}"
+            )
+        if grad_output.shape != expected_shape:
+            raise ValueError(
+                f"{self.name}: grad_output must have the output's shape {expected_shape}, "
+                f"got {grad_output.shape}"
+            )
+
+    def output_size(self, n_in):
+        """The number of output features, given ``n_in`` input features."""
+        return n_in
+
+    def __repr__(self):
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class Dense(Layer):
+    """Fully connected layer: Z = X @ W + b.
+
+    Shapes: X (n, n_in), W (n_in, n_out), b (1, n_out), Z (n, n_out).
+    Backward, given G = dL/dZ of shape (n, n_out):
+        dL/dW = X^T G            (n_in, n_out)
+        dL/db = sum over rows of G  (1, n_out)
+        dL/dX = G W^T            (n, n_in)
+
+    Pass ``weights`` and ``bias`` to set the values exactly (worked examples),
+    or let ``init`` (a name from ``nnlib.initializers.INITIALIZERS`` or a function
+    ``init(shape, rng)``) draw them with ``rng``. Biases start at zero.
+    """
+
+    def __init__(self, n_in, n_out, *, init="xavier", rng=None, weights=None, bias=None, name=None):
+        super().__init__(name or f"Dense({n_in}->{n_out})")
+        for label, n in (("n_in", n_in), ("n_out", n_out)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"{self.name}: {label} must be a positive integer, got {n!r}")
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        if weights is None:
+            init_fn = INITIALIZERS.get(init, init) if isinstance(init, str) else init
+            if not callable(init_fn):
+                raise ValueError(
+                    f"{self.name}: init must be one of {sorted(INITIALIZERS)} or a function, got {init!r}"
+                )
+            if init_fn is not zeros and rng is None:
+                raise TypeError(
+                    f"{self.name}: random init {init!r} needs rng=np.random.default_rng(seed)"
+                )
+            weights = init_fn((self.n_in, self.n_out), rng)
+        weights = np.asarray(weights, dtype=np.float64)
+        if weights.shape != (self.n_in, self.n_out):
+            raise ValueError(
+                f"{self.name}: weights must have shape (n_in, n_out) = {(self.n_in, self.n_out)}, "
+                f"got {weights.shape}"
+            )
+        bias = np.zeros((1, self.n_out)) if bias is None else np.asarray(bias, dtype=np.float64)
+        if bias.shape == (self.n_out,):
+            bias = bias.reshape(1, self.n_out)  # a 1-D bias is unambiguous: one value per unit
+        if bias.shape != (1, self.n_out):
+            raise ValueError(
+                f"{self.name}: bias must have shape (1, {self.n_out}) or ({self.n_out},), got {bias.shape}"
+            )
+        self.W = Parameter("W", weights)
+        self.b = Parameter("b", bias)
+        self._X = None
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def output_size(self, n_in):
+        return self.n_out
+
+    def forward(self, X):
+        X = as_batch(self.name, "input X", X, self.n_in)
+        self._X = X
+        return X @ self.W.value + self.b.value
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._X)
+        self._check_grad(grad_output, (self._X.shape[0], self.n_out))
+        np.matmul(self._X.T, grad_output, out=self.W.grad)
+        np.sum(grad_output, axis=0, keepdims=True, out=self.b.grad)
+        return grad_output @ self.W.value.T
+
+
+class Activation(Layer):
+    """An element-wise activation a = f(z); backward multiplies by f'(z)."""
+
+    def __init__(self, function, derivative, name):
+        super().__init__(name)
+        self.function = function
+        self.derivative = derivative
+        self._Z = None
+
+    def forward(self, X):
+        if not isinstance(X, np.ndarray) or X.ndim != 2:
+            raise ValueError(
+                f"{self.name}: input must be a 2-D array (n_samples, n_features), "
+                f"got {getattr(X, 'shape', type(X).__name__)}"
+            )
+        self._Z = X
+        return self.function(X)
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._Z)
+        self._check_grad(grad_output, self._Z.shape)
+        return grad_output * self.derivative(self._Z)
+
+
+class Sigmoid(Activation):
+    """a = sigma(z); backward uses sigma'(z) = a (1 - a), from the cached output."""
+
+    def __init__(self, name=None):
+        super().__init__(act.sigmoid, act.sigmoid_derivative, name or "Sigmoid")
+        self._A = None
+
+    def forward(self, X):
+        super().forward(X)
+        self._A = act.sigmoid(X)
+        return self._A
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._A)
+        self._check_grad(grad_output, self._A.shape)
+        return grad_output * self._A * (1.0 - self._A)
+
+
+class Tanh(Activation):
+    """a = tanh(z); backward uses tanh'(z) = 1 - a^2."""
+
+    def __init__(self, name=None):
+        super().__init__(act.tanh, act.tanh_derivative, name or "Tanh")
+
+
+class ReLU(Activation):
+    """a = max(0, z); backward passes the gradient where z > 0 and blocks it elsewhere."""
+
+    def __init__(self, name=None):
+        super().__init__(act.relu, act.relu_derivative, name or "ReLU")
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._Z)
+        self._check_grad(grad_output, self._Z.shape)
+        return grad_output * (self._Z > 0)
+
+
+class LeakyReLU(Activation):
+    """a = z for z > 0, alpha z otherwise."""
+
+    def __init__(self, alpha=0.01, name=None):
+        self.alpha = float(alpha)
+        super().__init__(
+            lambda z: act.leaky_relu(z, self.alpha),
+            lambda z: act.leaky_relu_derivative(z, self.alpha),
+            name or f"LeakyReLU({self.alpha:g})",
+        )
+
+
+class Linear(Activation):
+    """The identity a = z (the regression output)."""
+
+    def __init__(self, name=None):
+        super().__init__(act.linear, act.linear_derivative, name or "Linear")
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._Z)
+        self._check_grad(grad_output, self._Z.shape)
+        return grad_output
+
+
+class Step(Activation):
+    """The perceptron's step unit; its gradient is zero, so backprop cannot train it."""
+
+    def __init__(self, name=None):
+        super().__init__(act.step, act.step_derivative, name or "Step")
+
+
+class Softmax(Layer):
+    """Row-wise softmax, s = softmax(z) for each sample.
+
+    Backward is the Jacobian-vector product for each row, without building the
+    K x K Jacobian diag(s) - s s^T:
+        dL/dz = s * (g - sum_j g_j s_j)     where g = dL/ds.
+    """
+
+    def __init__(self, name=None):
+        super().__init__(name or "Softmax")
+        self._S = None
+
+    def forward(self, X):
+        if not isinstance(X, np.ndarray) or X.ndim != 2:
+            raise ValueError(
+                f"{self.name}: input must be a 2-D array (n_samples, n_classes), "
+                f"got {getattr(X, 'shape', type(X).__name__)}"
+            )
+        self._S = act.softmax(X)
+        return self._S
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._S)
+        self._check_grad(grad_output, self._S.shape)
+        s = self._S
+        return s * (grad_output - np.sum(grad_output * s, axis=1, keepdims=True))
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each unit with probability ``rate`` and
+    scale the survivors by 1 / (1 - rate), so the expected activation is unchanged
+    and evaluation needs no rescaling. In evaluation mode it is the identity.
+    Chapter 10 (``book/10_training_in_practice.ipynb``) uses it.
+    """
+
+    def __init__(self, rate, rng, name=None):
+        super().__init__(name or f"Dropout({rate:g})")
+        if not (0 <= rate < 1):
+            raise ValueError(f"{self.name}: rate must satisfy 0 <= rate < 1, got {rate}")
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"{self.name}: rng must be a numpy Generator, got {type(rng).__name__}")
+        self.rate = float(rate)
+        self.rng = rng
+        self._mask = None
+
+    def forward(self, X):
+        if not self.training or self.rate == 0:
+            self._mask = np.ones_like(X)
+            return X
+        keep = 1.0 - self.rate
+        self._mask = (self.rng.random(X.shape) < keep) / keep
+        return X * self._mask
+
+    def backward(self, grad_output):
+        self._check_forward_done(self._mask)
+        self._check_grad(grad_output, self._mask.shape)
+        return grad_output * self._mask
+
+
+#: activation layers by name, for ``nnlib.network.mlp``
+ACTIVATION_LAYERS = {
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "linear": Linear,
+    "softmax": Softmax,
+    "step": Step,
+}

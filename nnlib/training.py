@@ -1,0 +1,100 @@
+"""The training loop: forward, loss, backward, optimiser step, over epochs.
+
+batch_size=1 is stochastic gradient descent, batch_size=k mini-batch, and
+batch_size=None (or n) full-batch gradient descent. Chapter 5 writes the loop
+out by hand; chapter 8 (``book/08_optimizers.ipynb``) compares the three.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import as_batch
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised when the loss becomes NaN or infinite during training."""
+
+
+@dataclass
+class History:
+    """What happened during training.
+
+    ``loss``: the mean training loss of each epoch (weighted by batch size);
+    ``step_loss``: the loss of every batch; ``val_loss``: the validation loss
+    after each epoch, when validation data was given.
+    """
+
+    loss: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+
+
+def _check_targets(X, Y):
+    Y = np.asarray(Y)
+    if Y.ndim == 1 and Y.dtype.kind not in "iu":
+        raise ValueError(
+            f"train: targets Y must be 2-D (n_samples, n_outputs), got shape {Y.shape}; "
+            "use Y.reshape(-1, 1) for a single output"
+        )
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(f"train: X has {X.shape[0]} samples but Y has {Y.shape[0]}")
+    return Y
+
+
+def train_step(net, loss, optimizer, X, Y):
+    """One step on one batch: forward, loss, backward, update. Returns the loss value."""
+    prediction = net.forward(X)
+    value, grad = loss.value_and_gradient(prediction, Y)
+    if not np.isfinite(value):
+        raise TrainingDivergedError(
+            f"train: the loss became {value} (training diverged); "
+            f"try a smaller learning rate than lr={optimizer.lr:g}"
+        )
+    net.backward(grad)
+    optimizer.step()
+    return value
+
+
+def train(net, loss, optimizer, X, Y, *, epochs, batch_size=None, rng=None, shuffle=True,
+          validation=None, callback=None):
+    """Train ``net`` on (X, Y) and return a ``History``.
+
+    X: (n, n_features); Y: (n, n_outputs), or integer labels (n,) for sparse CCE.
+    batch_size: 1, k or None (full batch). Shuffling each epoch needs an explicit
+    ``rng`` (np.random.default_rng(seed)) so that runs are reproducible.
+    validation: optional (X_val, Y_val). callback(epoch, history) may return True to stop
+    (early stopping, chapter 10).
+    Raises TrainingDivergedError when the loss becomes NaN or inf.
+    """
+    X = as_batch("train", "X", X)
+    Y = _check_targets(X, Y)
+    n = X.shape[0]
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"train: epochs must be a positive integer, got {epochs!r}")
+    batch_size = n if batch_size is None else batch_size
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
+        raise ValueError(f"train: batch_size must be an integer in 1..{n} or None, got {batch_size!r}")
+    if shuffle and batch_size < n and not isinstance(rng, np.random.Generator):
+        raise TypeError("train: shuffling needs rng=np.random.default_rng(seed) (or shuffle=False)")
+
+    history = History()
+    for epoch in range(epochs):
+        order = rng.permutation(n) if shuffle and batch_size < n else None
+        total = 0.0
+        for start in range(0, n, batch_size):
+            if order is None:
+                xb, yb = X[start:start + batch_size], Y[start:start + batch_size]
+            else:
+                idx = order[start:start + batch_size]
+                xb, yb = X[idx], Y[idx]
+            value = train_step(net, loss, optimizer, xb, yb)
+            history.step_loss.append(value)
+            total += value * xb.shape[0]
+        history.loss.append(total / n)
+        if validation is not None:
+            X_val, Y_val = validation
+            history.val_loss.append(loss(net.predict(X_val), Y_val))
+        if callback is not None and callback(epoch, history):
+            break
+    return history
