@@ -42,10 +42,22 @@ def _check_targets(X, Y):
     return Y
 
 
+def _all_finite(net):
+    return all(np.isfinite(p.value).all() for p in net.parameters())
+
+
 def train_step(net, loss, optimizer, X, Y):
     """One step on one batch: forward, loss, backward, update. Returns the loss value."""
-    prediction = net.forward(X)
-    value, grad = loss.value_and_gradient(prediction, Y)
+    # a diverging run overflows on its way to inf: we report that below instead of warning
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            prediction = net.forward(X)
+            value, grad = loss.value_and_gradient(prediction, Y)
+        except ValueError:
+            # a layer refused an inf/NaN input: was it produced by weights that blew up?
+            if _all_finite(net):
+                raise
+            value = np.nan
     if not np.isfinite(value):
         raise TrainingDivergedError(
             f"train: the loss became {value} (training diverged); "

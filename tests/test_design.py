@@ -1,0 +1,53 @@
+"""Design rules: the numeric core imports numpy only; forward and backward are vectorised."""
+
+import subprocess
+import sys
+
+import numpy as np
+
+import nnlib as nn
+
+
+def test_numeric_core_imports_only_numpy():
+    code = (
+        "import sys, nnlib; "
+        "bad = [m for m in ('matplotlib', 'ipywidgets', 'nbformat', 'nbval', 'sklearn', 'scipy', 'sympy') "
+        "if m in sys.modules]; print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def count_lines_executed(fn):
+    """Python lines run inside nnlib while fn() runs (numpy's C loops are not counted)."""
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if "nnlib" in frame.f_code.co_filename:
+            if event == "line":
+                count += 1
+            return tracer
+        return None
+
+    sys.settrace(tracer)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_forward_and_backward_do_not_loop_over_samples():
+    rng = np.random.default_rng(0)
+    net = nn.mlp([3, 8, 8, 2], hidden="relu", output="softmax", rng=rng)
+    loss = nn.CCE()
+
+    def step(n):
+        X = rng.normal(size=(n, 3))
+        Y = nn.datasets.one_hot(rng.integers(0, 2, size=n), 2)
+        return lambda: net.backward(loss.gradient(net.forward(X), Y))
+
+    small, large = count_lines_executed(step(2)), count_lines_executed(step(500))
+    assert small > 0
+    assert large == small
