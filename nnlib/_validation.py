@@ -15,6 +15,13 @@ def as_batch(owner, name, array, n_features=None):
     A 1-D array is refused rather than guessed at: (d,) could mean one sample
     or d samples of one feature.
     """
+    # fast path for the common case (a float64 matrix of the right width): one reduction
+    # checks finiteness, since a NaN or inf anywhere makes the sum NaN or inf
+    if (type(array) is np.ndarray and array.dtype == np.float64 and array.ndim == 2
+            and (n_features is None or array.shape[1] == n_features)):
+        if np.isfinite(array.sum()) or np.isfinite(array).all():  # the sum may overflow on its own
+            return array
+        raise ValueError(f"{owner}: {name} contains NaN or inf values")
     if not isinstance(array, np.ndarray):
         if isinstance(array, (list, tuple)):
             array = np.asarray(array, dtype=np.float64)

@@ -32,6 +32,13 @@ class Layer:
     def parameters(self):
         return []
 
+    def _check_input(self, X):
+        if not isinstance(X, np.ndarray) or X.ndim != 2:
+            raise ValueError(
+                f"{self.name}: input must be a 2-D array (n_samples, n_features), "
+                f"got {getattr(X, 'shape', type(X).__name__)}"
+            )
+
     def _check_forward_done(self, cached):
         if cached is None:
             raise RuntimeError(f"{self.name}: backward() called before forward()")
@@ -118,7 +125,7 @@ class Dense(Layer):
         self._check_forward_done(self._X)
         self._check_grad(grad_output, (self._X.shape[0], self.n_out))
         np.matmul(self._X.T, grad_output, out=self.W.grad)
-        np.sum(grad_output, axis=0, keepdims=True, out=self.b.grad)
+        grad_output.sum(axis=0, keepdims=True, out=self.b.grad)
         return grad_output @ self.W.value.T
 
 
@@ -132,11 +139,7 @@ class Activation(Layer):
         self._Z = None
 
     def forward(self, X):
-        if not isinstance(X, np.ndarray) or X.ndim != 2:
-            raise ValueError(
-                f"{self.name}: input must be a 2-D array (n_samples, n_features), "
-                f"got {getattr(X, 'shape', type(X).__name__)}"
-            )
+        self._check_input(X)
         self._Z = X
         return self.function(X)
 
@@ -154,7 +157,7 @@ class Sigmoid(Activation):
         self._A = None
 
     def forward(self, X):
-        super().forward(X)
+        self._check_input(X)
         self._A = act.sigmoid(X)
         return self._A
 
@@ -227,11 +230,7 @@ class Softmax(Layer):
         self._S = None
 
     def forward(self, X):
-        if not isinstance(X, np.ndarray) or X.ndim != 2:
-            raise ValueError(
-                f"{self.name}: input must be a 2-D array (n_samples, n_classes), "
-                f"got {getattr(X, 'shape', type(X).__name__)}"
-            )
+        self._check_input(X)
         self._S = act.softmax(X)
         return self._S
 
@@ -239,7 +238,7 @@ class Softmax(Layer):
         self._check_forward_done(self._S)
         self._check_grad(grad_output, self._S.shape)
         s = self._S
-        return s * (grad_output - np.sum(grad_output * s, axis=1, keepdims=True))
+        return s * (grad_output - (grad_output * s).sum(axis=1, keepdims=True))
 
 
 class Dropout(Layer):

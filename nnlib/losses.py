@@ -40,6 +40,10 @@ class Loss:
 
     def value_and_gradient(self, prediction, target):
         prediction, target = self._check(prediction, target)
+        return self._value_and_gradient(prediction, target)
+
+    def _value_and_gradient(self, prediction, target):
+        """Subclasses may override this to share work between value and gradient."""
         return float(self._value(prediction, target)), self._gradient(prediction, target)
 
     def __repr__(self):
@@ -73,6 +77,11 @@ class MeanSquaredError(Loss):
 
     def _gradient(self, p, y):
         return (2.0 * self._scale(p)) * (p - y)
+
+    def _value_and_gradient(self, p, y):
+        d = p - y
+        c = self._scale(p)
+        return float(c * np.vdot(d, d)), (2.0 * c) * d
 
 
 class MeanAbsoluteError(Loss):

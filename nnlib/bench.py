@@ -1,0 +1,314 @@
+"""Benchmark: one training step of nnlib against a hand-written numpy floor, PyTorch and scikit-learn.
+
+    python -m nnlib.bench                 # the three workloads, best of 7 repeats
+    python -m nnlib.bench --repeats 2     # quicker
+    python -m nnlib.bench --all           # also the clean book build, the test suite and grading times
+
+Workloads (one training step each):
+  xor     2-2-1 sigmoid network, MSE, batch 4, SGD
+  digits  64-64-10 ReLU network, softmax + CCE, batch 32, Adam, on scikit-learn's digits
+  wide    784-256-256-10 ReLU network, softmax + CCE, batch 128, SGD, on generated data
+
+For each: nnlib; the same step written by hand in plain numpy (the floor: no framework, no checks);
+PyTorch on the CPU in float64 when it is installed (it is optional); and, for digits, one epoch of
+scikit-learn's MLPClassifier against one nnlib epoch. Times are the best of several repeats.
+This is a measurement, not a test: the test suite only checks that it runs.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+import nnlib as nn
+
+WORKLOADS = {
+    "xor": dict(sizes=[2, 2, 1], batch=4, hidden="sigmoid", optimizer="sgd", lr=0.5),
+    "digits": dict(sizes=[64, 64, 10], batch=32, hidden="relu", optimizer="adam", lr=1e-3),
+    "wide": dict(sizes=[784, 256, 256, 10], batch=128, hidden="relu", optimizer="sgd", lr=0.01),
+}
+
+
+def workload_data(name, rng):
+    """The inputs X and targets Y (one-hot, or (n, 1) for xor) of one batch of the workload."""
+    spec = WORKLOADS[name]
+    if name == "xor":
+        return nn.datasets.truth_table("xor")
+    if name == "digits":
+        X, labels = nn.datasets.load_digits()
+        idx = rng.choice(len(X), size=spec["batch"], replace=False)
+        return X[idx], nn.datasets.one_hot(labels[idx], 10)
+    X = rng.normal(size=(spec["batch"], spec["sizes"][0]))
+    return X, nn.datasets.one_hot(rng.integers(0, 10, size=spec["batch"]), 10)
+
+
+def initial_weights(sizes, rng):
+    """The same starting weights for every contender: He for ReLU-sized layers, zero biases."""
+    return [(rng.normal(0, np.sqrt(2 / a), size=(a, b)), np.zeros((1, b))) for a, b in zip(sizes[:-1], sizes[1:])]
+
+
+# --- nnlib ---------------------------------------------------------------------------------
+
+def nnlib_step(name, weights, X, Y):
+    """Return (step, first weight matrix): a function doing one nnlib training step, and the
+    array it updates (so a test can compare it with the floor's)."""
+    spec = WORKLOADS[name]
+    layers = []
+    for i, (W, b) in enumerate(weights):
+        layers.append(nn.Dense(*W.shape, weights=W, bias=b))
+        if i < len(weights) - 1:
+            layers.append(nn.Sigmoid() if spec["hidden"] == "sigmoid" else nn.ReLU())
+    if name == "xor":
+        layers.append(nn.Sigmoid())
+        loss = nn.MSE()
+    else:
+        loss = nn.CCE(from_logits=True)  # softmax folded into the loss: gradient (softmax - y) / n
+    net = nn.Sequential(layers)
+    opt_cls = nn.Adam if spec["optimizer"] == "adam" else nn.SGD
+    opt = opt_cls(net.parameters(), lr=spec["lr"])
+    return (lambda: nn.train_step(net, loss, opt, X, Y)), net.dense_layers()[0].W.value
+
+
+# --- the numpy floor: the same mathematics, written out, with no framework -----------------
+
+def numpy_step(name, weights, X, Y):
+    """Return (step, first weight matrix) for a hand-written numpy training step (no checks, no objects)."""
+    spec = WORKLOADS[name]
+    Ws = [W.copy() for W, _ in weights]
+    bs = [b.copy() for _, b in weights]
+    lr = spec["lr"]
+    L = len(Ws)
+    m = [np.zeros_like(a) for a in Ws + bs]
+    v = [np.zeros_like(a) for a in Ws + bs]
+    t = [0]
+
+    def step():
+        acts = [X]
+        for i in range(L):
+            z = acts[-1] @ Ws[i] + bs[i]
+            if i < L - 1 or name == "xor":
+                if spec["hidden"] == "sigmoid":
+                    with np.errstate(over="ignore"):
+                        z = 1.0 / (1.0 + np.exp(-z))
+                else:
+                    z = np.maximum(z, 0.0)
+            acts.append(z)
+        out = acts[-1]
+        if name == "xor":
+            d = out - Y
+            g = (2.0 / d.size) * d * out * (1.0 - out)
+        else:
+            e = np.exp(out - out.max(axis=1, keepdims=True))
+            g = (e / e.sum(axis=1, keepdims=True) - Y) / out.shape[0]
+        grads_W, grads_b = [None] * L, [None] * L
+        for i in range(L - 1, -1, -1):
+            grads_W[i] = acts[i].T @ g
+            grads_b[i] = g.sum(axis=0, keepdims=True)
+            if i:
+                g = g @ Ws[i].T
+                a = acts[i]
+                g = g * a * (1.0 - a) if spec["hidden"] == "sigmoid" else g * (a > 0)
+        params, grads = Ws + bs, grads_W + grads_b
+        if spec["optimizer"] == "sgd":
+            for p, gr in zip(params, grads):
+                p -= lr * gr
+        else:
+            t[0] += 1
+            c1, c2 = 1 - 0.9 ** t[0], 1 - 0.999 ** t[0]
+            for p, gr, mi, vi in zip(params, grads, m, v):
+                mi *= 0.9
+                mi += 0.1 * gr
+                vi *= 0.999
+                vi += 0.001 * gr * gr
+                p -= lr * (mi / c1) / (np.sqrt(vi / c2) + 1e-8)
+
+    return step, Ws[0]
+
+
+# --- PyTorch (optional) ------------------------------------------------------------------
+
+def torch_step(name, weights, X, Y):
+    """Return a function doing one PyTorch float64 CPU training step, or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    spec = WORKLOADS[name]
+    modules = []
+    for i, (W, b) in enumerate(weights):
+        lin = torch.nn.Linear(*W.shape).double()
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(W.T))
+            lin.bias.copy_(torch.from_numpy(b.ravel()))
+        modules.append(lin)
+        if i < len(weights) - 1:
+            modules.append(torch.nn.Sigmoid() if spec["hidden"] == "sigmoid" else torch.nn.ReLU())
+    if name == "xor":
+        modules.append(torch.nn.Sigmoid())
+        loss_fn = torch.nn.MSELoss()
+        target = torch.from_numpy(Y)
+    else:
+        loss_fn = torch.nn.CrossEntropyLoss()
+        target = torch.from_numpy(Y.argmax(axis=1))
+    model = torch.nn.Sequential(*modules)
+    opt_cls = torch.optim.Adam if spec["optimizer"] == "adam" else torch.optim.SGD
+    opt = opt_cls(model.parameters(), lr=spec["lr"])
+    inputs = torch.from_numpy(X)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(inputs), target)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
+# --- scikit-learn, one epoch on the digits --------------------------------------------------
+
+def sklearn_epoch(X, labels):
+    """Return a function running one epoch of MLPClassifier(64 ReLU units, batch 32, Adam)."""
+    import warnings
+
+    from sklearn.neural_network import MLPClassifier
+
+    def epoch():
+        clf = MLPClassifier(hidden_layer_sizes=(64,), activation="relu", solver="adam", batch_size=32,
+                            learning_rate_init=1e-3, max_iter=1, shuffle=False, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "did not converge" after one epoch, as intended
+            clf.fit(X, labels)
+
+    return epoch
+
+
+def nnlib_epoch(X, labels, rng):
+    """Return a function running one nnlib epoch of the digits workload (fresh network each time)."""
+    Y = nn.datasets.one_hot(labels, 10)
+
+    def epoch():
+        net = nn.mlp([64, 64, 10], hidden="relu", output="linear", init="he", rng=rng)
+        opt = nn.Adam(net.parameters(), lr=1e-3)
+        nn.train(net, nn.CCE(from_logits=True), opt, X, Y, epochs=1, batch_size=32, shuffle=False)
+
+    return epoch
+
+
+# --- timing and reporting ----------------------------------------------------------------
+
+def best_time(fn, repeats, min_time=0.05):
+    """Best over ``repeats`` of the mean time per call, with enough calls to last ``min_time``."""
+    fn()  # warm up
+    number = 1
+    while True:
+        elapsed = timeit.timeit(fn, number=number)
+        if elapsed >= min_time or number >= 1 << 16:
+            break
+        number *= 4
+    return min(timeit.repeat(fn, number=number, repeat=repeats)) / number
+
+
+def thread_count():
+    """What limits numpy's BLAS threads here (environment variable or CPU count)."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        if os.environ.get(var):
+            return f"{var}={os.environ[var]}"
+    return f"{os.cpu_count()} CPUs, BLAS default"
+
+
+def run_step_benchmarks(repeats, min_time=0.05, seed=0):
+    """Time every workload; return a list of result dicts (times in seconds)."""
+    rows = []
+    for name, spec in WORKLOADS.items():
+        rng = np.random.default_rng(seed)
+        X, Y = workload_data(name, rng)
+        weights = initial_weights(spec["sizes"], rng)
+        row = {"workload": name,
+               "nnlib": best_time(nnlib_step(name, weights, X, Y)[0], repeats, min_time),
+               "numpy": best_time(numpy_step(name, weights, X, Y)[0], repeats, min_time)}
+        torch_fn = torch_step(name, weights, X, Y)
+        row["torch"] = best_time(torch_fn, repeats, min_time) if torch_fn else None
+        rows.append(row)
+    X, labels = nn.datasets.load_digits()
+    epoch_rng = np.random.default_rng(seed)
+    rows.append({"workload": "digits epoch",
+                 "nnlib": best_time(nnlib_epoch(X, labels, epoch_rng), repeats, min_time),
+                 "sklearn": best_time(sklearn_epoch(X, labels), repeats, min_time)})
+    return rows
+
+
+def format_table(rows):
+    """A plain-text table of times (microseconds or milliseconds) and ratios."""
+
+    def fmt(seconds):
+        if seconds is None:
+            return "-"
+        return f"{seconds * 1e6:.1f} us" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
+
+    def ratio(a, b):
+        return f"{a / b:.2f}x" if a and b else "-"
+
+    header = ["workload", "nnlib", "numpy floor", "nnlib/floor", "torch (f64)", "torch/nnlib",
+              "sklearn", "sklearn/nnlib"]
+    lines = [header]
+    for r in rows:
+        lines.append([r["workload"], fmt(r["nnlib"]), fmt(r.get("numpy")), ratio(r["nnlib"], r.get("numpy")),
+                      fmt(r.get("torch")), ratio(r.get("torch"), r["nnlib"]),
+                      fmt(r.get("sklearn")), ratio(r.get("sklearn"), r["nnlib"])])
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in lines)
+
+
+def time_command(cmd, cwd):
+    """Wall time of a shell command (seconds) and its exit status."""
+    start = time.perf_counter()
+    status = subprocess.run(cmd, cwd=cwd, shell=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, status
+
+
+def run_project_timings(root):
+    """Clean book build, full test suite, grading one exercise notebook (seconds, exit status)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        build = time_command(f"jupyter-book build . --path-output {out} -W -n --keep-going", root)
+    tests = time_command(f"{sys.executable} -m pytest -q -p no:cacheprovider", root)
+    notebooks = sorted((root / "exercises").glob("*.ipynb"))
+    grade = time_command(f"{sys.executable} -m nnlib.grade {notebooks[0]}", root) if notebooks else None
+    return {"clean book build": build, "full test suite": tests, "grade one notebook": grade}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m nnlib.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="repeats per measurement (best is kept)")
+    parser.add_argument("--min-time", type=float, default=0.05, help="seconds per repeat, at least")
+    parser.add_argument("--all", action="store_true", help="also time the book build, tests and grading")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    try:
+        import torch
+        torch_info = f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+    except ImportError:
+        torch_info = "torch not installed (optional)"
+    print(f"numpy {np.__version__}; threads: {thread_count()}; {torch_info}")
+    print(format_table(run_step_benchmarks(args.repeats, args.min_time)))
+    if args.all:
+        root = Path(__file__).resolve().parent.parent
+        for label, result in run_project_timings(root).items():
+            if result is None:
+                print(f"{label}: no exercise notebook found")
+            else:
+                seconds, status = result
+                print(f"{label}: {seconds:.1f} s" + ("" if status == 0 else f" (exit status {status})"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
