@@ -188,3 +188,11 @@ def test_bce_refuses_values_outside_zero_one_and_hinge_refuses_zero_one_labels()
 def test_nan_prediction_is_refused():
     with pytest.raises(ValueError, match="prediction contains NaN"):
         nn.MSE()(np.array([[np.nan]]), np.array([[0.0]]))
+
+
+@pytest.mark.parametrize("loss,make", CASES, ids=[c[0].name for c in CASES])
+def test_value_and_gradient_agrees_with_the_separate_calls(loss, make):
+    prediction, target = make(np.random.default_rng(5))
+    value, grad = loss.value_and_gradient(prediction, target)
+    assert value == pytest.approx(loss(prediction, target), rel=1e-12)
+    assert np.allclose(grad, loss.gradient(prediction, target), rtol=1e-12, atol=1e-15)
