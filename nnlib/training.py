@@ -52,11 +52,14 @@ def train_step(net, loss, optimizer, X, Y):
     with np.errstate(over="ignore", invalid="ignore"):
         try:
             prediction = net.forward(X)
-            value, grad = loss.value_and_gradient(prediction, Y)
         except ValueError:
             # a layer refused an inf/NaN input: was it produced by weights that blew up?
             if _all_finite(net):
                 raise
+            prediction = np.full((X.shape[0], 1), np.nan)
+        if np.isfinite(prediction.sum()) or np.isfinite(prediction).all():
+            value, grad = loss.value_and_gradient(prediction, Y)
+        else:
             value = np.nan
     if not np.isfinite(value):
         raise TrainingDivergedError(

@@ -140,3 +140,16 @@ def test_truth_tables_and_boolean_functions():
     assert len({tuple(nn.datasets.boolean_function(i)[1].ravel()) for i in range(16)}) == 16
     with pytest.raises(ValueError, match="truth_table"):
         nn.datasets.truth_table("maybe")
+
+
+def test_divergence_through_an_unbounded_output_is_reported_without_warnings():
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10, 1)) * 1e150
+    y = np.zeros((10, 1))
+    net = nn.Sequential([nn.Dense(1, 1, weights=[[1e200]]), nn.Linear()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.TrainingDivergedError, match="smaller learning rate"):
+            nn.train(net, nn.MSE(), nn.SGD(net.parameters(), lr=0.1), X, y, epochs=1)

@@ -26,7 +26,9 @@ def execute(path):
         kernel_name="python3",
         timeout=600,
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
+        # True: nbclient's Output-widget handling needs the state while running; it is
+        # removed from the metadata below, so the notebook stores none.
+        store_widget_state=True,
     )
     client.execute()
     nb.metadata.pop("widgets", None)
