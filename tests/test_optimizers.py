@@ -62,10 +62,11 @@ def test_adam_first_steps_with_bias_correction():
     assert values[1] == pytest.approx(values[0] - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8))
 
 
-def test_adam_without_bias_correction_takes_a_tenth_of_a_step_at_first():
-    # t=1: m = 0.2, v = 0.004: step = 0.1 * 0.2 / sqrt(0.004)
+def test_adam_without_bias_correction_overshoots_at_first():
+    # t=1: m = 0.2, v = 0.004: step = 0.1 * 0.2 / sqrt(0.004) = 0.316, not the corrected 0.1
     values = run(nn.Adam, [2.0], lr=0.1, bias_correction=False, eps=1e-8)
     assert values[0] == pytest.approx(1 - 0.1 * 0.2 / (np.sqrt(0.004) + 1e-8))
+    assert 1 - values[0] == pytest.approx(0.1 * (1 - 0.9) / np.sqrt(1 - 0.999), rel=1e-6)
 
 
 def test_clip_gradient_norm_keeps_direction():
