@@ -1,0 +1,368 @@
+"""The book builds offline, cleanly, and every page it produces holds together.
+
+The fixture below builds the whole book once per test session, from a clean state, into a
+temporary folder, with warnings as errors:
+
+    jupyter-book build <repo> --path-output <tmp> -W -n --keep-going
+
+The tests then check what Sphinx itself does not:
+
+1. every entry of _toc.yml produced an HTML page, every notebook page offers the notebook for
+   download, every notebook in the book is stored executed (one fresh run, counts 1, 2, ...),
+   and the intro's chapter table links every chapter of _toc.yml;
+2. every relative href/src and every #anchor in every page resolves;
+3. no page loads a script or a stylesheet from the network, and no page embeds a widget (it would
+   be a dead control in a static page);
+4. in headless Chromium, MathJax (served from the book itself) typeset the math of the intro and
+   the backpropagation chapter.
+
+The clean build's duration is printed (run pytest with -s to see it) and shown in the terminal
+summary. Building takes a few seconds: the notebooks are not executed (`execute_notebooks: "off"`),
+nbval checks their stored outputs separately.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Pages whose math the browser test checks: the intro's notation table and the model chapter.
+MATH_PAGES = ["book/intro", "book/05_backpropagation"]
+
+# Flags for headless Chromium, from the project's TOOLCHAIN notes. --user-data-dir is added per run.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--virtual-time-budget=10000",
+    "--dump-dom",
+]
+
+# jupyter-book has no `python -m jupyter_book`; calling its CLI through this interpreter makes sure
+# the build uses the same environment as the tests.
+JUPYTER_BOOK = [
+    sys.executable,
+    "-c",
+    "import sys; from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; sys.exit(main())",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# The build
+# --------------------------------------------------------------------------------------------
+
+
+class BuiltBook:
+    """Where the build put the HTML, and what it printed."""
+
+    def __init__(self, html, seconds, output):
+        self.html = html
+        self.seconds = seconds
+        self.output = output
+
+    def pages(self):
+        """Every HTML page of the site (Sphinx's own copies of sources and static assets excluded)."""
+        skip = {"_static", "_sources", "_images"}
+        return sorted(
+            p for p in self.html.rglob("*.html") if not skip.intersection(p.relative_to(self.html).parts[:1])
+        )
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory, request):
+    out = tmp_path_factory.mktemp("book-build")
+    # A new, empty folder: no doctrees or HTML from an earlier build can hide a warning.
+    assert not any(out.iterdir()), f"the build folder {out} is not empty"
+    cmd = JUPYTER_BOOK + ["build", str(REPO), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=900)
+    seconds = time.perf_counter() - start
+    output = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no terminal colours
+    # Sphinx repeats the warnings at the end: list each once, in order.
+    problems = list(dict.fromkeys(line for line in output.splitlines() if "WARNING" in line or "ERROR" in line))
+    assert proc.returncode == 0, (
+        f"`jupyter-book build . -W -n --keep-going` failed (exit {proc.returncode}) after {seconds:.1f} s. "
+        f"Warnings and errors:\n" + "\n".join(problems[:60]) + f"\n\nEnd of the output:\n{output[-2500:]}"
+    )
+    html = out / "_build" / "html"
+    # The build really went to the temporary folder, doctrees included (so it was clean).
+    assert (html / "index.html").is_file(), f"no {html / 'index.html'}; build output:\n{output[-3000:]}"
+    assert (out / "_build" / ".doctrees").is_dir(), "the doctrees were not written under --path-output"
+    request.config.book_build_seconds = seconds
+    print(f"\nclean book build: {seconds:.1f} s (jupyter-book build -W -n --keep-going)")
+    return BuiltBook(html, seconds, output)
+
+
+def toc_entries():
+    """The `file:` entries of _toc.yml (root first), as paths without extension."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                entries.append(node["file"])
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []) or []:
+                    walk(child)
+
+    walk(toc)
+    return [str(Path(e).with_suffix("")) if Path(e).suffix in {".md", ".ipynb"} else e for e in entries]
+
+
+def source_of(entry):
+    """The source file of a toc entry: NAME.md or NAME.ipynb."""
+    for suffix in (".md", ".ipynb"):
+        if (REPO / (entry + suffix)).is_file():
+            return REPO / (entry + suffix)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing pages with the standard library
+# --------------------------------------------------------------------------------------------
+
+
+class PageParser(HTMLParser):
+    """Collects a page's element ids, its links (href/src) and its script and stylesheet tags."""
+
+    LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src", "source": "src"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids = set()
+        self.links = []  # (tag, url)
+        self.scripts = []  # src of every <script src>
+        self.stylesheets = []  # href of every <link rel="stylesheet">
+        self.script_types = []  # type of every <script>
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        attr = self.LINK_ATTRS.get(tag)
+        if attr and attrs.get(attr) is not None:
+            self.links.append((tag, attrs[attr]))
+        if tag == "script":
+            self.script_types.append(attrs.get("type") or "")
+            if attrs.get("src") is not None:
+                self.scripts.append(attrs["src"])
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
+            self.stylesheets.append(attrs.get("href") or "")
+
+    handle_startendtag = handle_starttag
+
+
+_parsed = {}
+
+
+def parse(path):
+    if path not in _parsed:
+        parser = PageParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parser.close()
+        _parsed[path] = parser
+    return _parsed[path]
+
+
+def is_external(url):
+    url = url.strip()
+    return url.startswith("//") or bool(urlsplit(url).scheme)
+
+
+def is_network(url):
+    url = url.strip().lower()
+    return url.startswith(("http://", "https://", "//"))
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Every toc entry has a page
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_toc_entry_has_a_source_file():
+    missing = [e for e in toc_entries() if source_of(e) is None]
+    assert not missing, f"_toc.yml lists files that do not exist (as .md or .ipynb): {missing}"
+
+
+def test_the_intro_links_every_chapter_in_the_toc():
+    # The intro's chapter table is the reader's map: a chapter added to _toc.yml gets its link there.
+    intro = source_of(toc_entries()[0]).read_text(encoding="utf-8")
+    chapters = [Path(e).name for e in toc_entries() if re.fullmatch(r"book/\d\d_\w+", e)]
+    assert chapters, "_toc.yml lists no chapter (book/NN_topic)"
+    missing = [name for name in chapters if f"({name}.ipynb" not in intro]
+    assert not missing, f"book/intro.md does not link these chapters of _toc.yml: {missing}"
+
+
+def test_notebooks_in_the_book_are_stored_executed():
+    # The book shows the stored outputs, and nbval does not compare a cell stored unexecuted.
+    # So every code cell of a chapter, appendix or solution must carry the output of one fresh
+    # top-to-bottom run: execution counts 1, 2, 3, ... (as tools/execute_notebooks.py stores
+    # them), and the kernel's language_info.
+    problems = []
+    for entry in toc_entries():
+        source = source_of(entry)
+        if source is None or source.suffix != ".ipynb" or entry.startswith("exercises/"):
+            continue  # exercises are student stubs: their answer cells are stored unexecuted
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        counts = [
+            cell.get("execution_count")
+            for cell in nb["cells"]
+            if cell["cell_type"] == "code" and "".join(cell["source"]).strip()
+        ]
+        if counts != list(range(1, len(counts) + 1)):
+            unexecuted = sum(count is None for count in counts)
+            problems.append(
+                f"{source.relative_to(REPO)}: not stored from one fresh run ({unexecuted} of {len(counts)} "
+                f"code cells unexecuted, counts {counts[:8]}...); "
+                f"run `python tools/execute_notebooks.py {source.relative_to(REPO)}`"
+            )
+        if not nb.get("metadata", {}).get("language_info"):
+            problems.append(f"{source.relative_to(REPO)}: no language_info in the notebook metadata (never executed?)")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_toc_entry_produced_a_page(book):
+    entries = toc_entries()
+    missing = [e for e in entries if not (book.html / (e + ".html")).is_file()]
+    assert not missing, f"no HTML page for these _toc.yml entries: {missing}"
+    # index.html leads to the root page.
+    assert Path(toc_entries()[0]).name + ".html" in (book.html / "index.html").read_text(encoding="utf-8")
+
+
+def test_notebook_pages_offer_the_notebook_for_download(book):
+    problems = []
+    for entry in toc_entries():
+        source = source_of(entry)
+        if source is None or source.suffix != ".ipynb":
+            continue
+        page = book.html / (entry + ".html")
+        wanted = f"_sources/{entry}.ipynb"
+        hrefs = [url for tag, url in parse(page).links if tag == "a"]
+        if not any(urlsplit(h).path.endswith(wanted) for h in hrefs):
+            problems.append(f"{entry}.html has no download link to {wanted}")
+        elif not (book.html / wanted).is_file():
+            problems.append(f"{wanted} was not copied into the site")
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Every relative link, image and anchor resolves
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_relative_link_and_anchor_resolves(book):
+    root = book.html.resolve()
+    broken = []
+    checked = 0
+    for page in book.pages():
+        for tag, url in parse(page).links:
+            url = url.strip()
+            if not url or url == "#" or is_external(url):
+                continue
+            parts = urlsplit(url)
+            path, fragment = unquote(parts.path), unquote(parts.fragment)
+            target = (page.parent / path).resolve() if path else page.resolve()
+            if path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            where = f"{page.relative_to(book.html)}: <{tag}> {url}"
+            checked += 1
+            if root not in target.parents:
+                broken.append(f"{where} -> points outside the site")
+            elif not target.is_file():
+                broken.append(f"{where} -> no file {target.relative_to(root)}")
+            elif fragment and target.suffix == ".html" and fragment not in parse(target).ids:
+                broken.append(f"{where} -> no element with id '{fragment}' in {target.relative_to(root)}")
+    assert checked > 0, "no relative links found: the parser or the build is broken"
+    assert not broken, f"{len(broken)} broken relative links or anchors:\n" + "\n".join(broken)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Nothing from the network, no dead widgets
+# --------------------------------------------------------------------------------------------
+
+
+def test_no_page_loads_a_script_or_stylesheet_from_the_network(book):
+    found = []
+    pages = book.pages()
+    assert pages, "the build produced no pages"
+    for page in pages:
+        parsed = parse(page)
+        name = page.relative_to(book.html)
+        found += [f"{name}: <script src={src}>" for src in parsed.scripts if is_network(src)]
+        found += [f"{name}: <link rel=stylesheet href={href}>" for href in parsed.stylesheets if is_network(href)]
+    assert not found, "pages load from the network:\n" + "\n".join(found)
+
+
+def test_no_stylesheet_imports_from_the_network(book):
+    found = []
+    for css in book.html.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace").lower()
+        for marker in ("url(http", "url('http", 'url("http', "url(//", "@import 'http", '@import "http'):
+            if marker in text:
+                found.append(f"{css.relative_to(book.html)}: {marker}")
+    assert not found, "stylesheets fetch from the network:\n" + "\n".join(found)
+
+
+def test_no_page_embeds_widgets(book):
+    # A stored ipywidgets view or state renders as a control with no kernel behind it. Explorer
+    # cells are tagged remove-output and notebooks store no widget state (see CONTRIBUTING.md).
+    found = []
+    for page in book.pages():
+        text = page.read_text(encoding="utf-8")
+        for mime in ("application/vnd.jupyter.widget-state+json", "application/vnd.jupyter.widget-view+json"):
+            if mime in text:
+                found.append(f"{page.relative_to(book.html)}: {mime}")
+    assert not found, "pages embed ipywidgets (dead controls in HTML):\n" + "\n".join(found)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Math renders in a browser, offline
+# --------------------------------------------------------------------------------------------
+
+
+def chromium():
+    """The Chromium binary, or skip (fail under CI=true) when it is not installed."""
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    reason = "headless Chromium is not installed (Debian: apt-get install chromium); browser test not run"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + ", and CI=true requires it")
+    pytest.skip(reason)
+
+
+@pytest.mark.parametrize("entry", MATH_PAGES)
+def test_math_renders_in_headless_chromium(book, entry, tmp_path):
+    browser = chromium()
+    page = book.html / (entry + ".html")
+    assert page.is_file(), f"no page {entry}.html"
+    assert "$" in source_of(entry).read_text(encoding="utf-8"), f"{entry} has no math to render"
+    cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}", page.as_uri()]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, f"chromium exited {proc.returncode}:\n{proc.stderr[-3000:]}"
+    dom = proc.stdout
+    assert "<mjx-container" in dom, (
+        f"MathJax did not typeset {entry}.html (no <mjx-container> in the rendered DOM); "
+        f"chromium stderr:\n{proc.stderr[-2000:]}"
+    )
+    # A TeX error (an unknown macro, an unbalanced brace) renders as <mjx-merror>.
+    assert "<mjx-merror" not in dom, f"MathJax reports a TeX error on {entry}.html"
