@@ -5,7 +5,21 @@ expected and what it got, so that a student can act on it. Nothing is ever
 silently reshaped or broadcast.
 """
 
+import math
+
 import numpy as np
+
+
+class NonFiniteError(ValueError):
+    """An array holds NaN or inf. ``array_name`` says which (training uses it to tell a
+    diverged prediction from bad data)."""
+
+    def __init__(self, owner, array_name):
+        super().__init__(f"{owner}: {array_name} contains NaN or inf values")
+        self.array_name = array_name
+
+
+_total = np.add.reduce  # the sum, without ndarray.sum's Python-level wrapper
 
 
 def as_batch(owner, name, array, n_features=None):
@@ -19,9 +33,9 @@ def as_batch(owner, name, array, n_features=None):
     # checks finiteness, since a NaN or inf anywhere makes the sum NaN or inf
     if (type(array) is np.ndarray and array.dtype == np.float64 and array.ndim == 2
             and (n_features is None or array.shape[1] == n_features)):
-        if np.isfinite(array.sum()) or np.isfinite(array).all():  # the sum may overflow on its own
+        if math.isfinite(_total(array, axis=None)) or np.isfinite(array).all():  # the sum may overflow
             return array
-        raise ValueError(f"{owner}: {name} contains NaN or inf values")
+        raise NonFiniteError(owner, name)
     if not isinstance(array, np.ndarray):
         if isinstance(array, (list, tuple)):
             array = np.asarray(array, dtype=np.float64)
@@ -44,7 +58,7 @@ def as_batch(owner, name, array, n_features=None):
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
     if not np.isfinite(array).all():
-        raise ValueError(f"{owner}: {name} contains NaN or inf values")
+        raise NonFiniteError(owner, name)
     return array
 
 

@@ -32,6 +32,15 @@ class Layer:
     def parameters(self):
         return []
 
+    # A Sequential network checks its input once, at the first layer, and the gradient once, at
+    # the last; in between, the arrays come from its own layers, so it calls these unchecked
+    # versions. A layer that has no separate unchecked version uses its checked one.
+    def _forward(self, X):
+        return self.forward(X)
+
+    def _backward(self, grad_output):
+        return self.backward(grad_output)
+
     def _check_input(self, X):
         if not isinstance(X, np.ndarray) or X.ndim != 2:
             raise ValueError(
@@ -117,16 +126,25 @@ class Dense(Layer):
         return self.n_out
 
     def forward(self, X):
-        X = as_batch(self.name, "input X", X, self.n_in)
+        return self._forward(as_batch(self.name, "input X", X, self.n_in))
+
+    def _forward(self, X):
         self._X = X
         return X @ self.W.value + self.b.value
 
     def backward(self, grad_output):
         self._check_forward_done(self._X)
         self._check_grad(grad_output, (self._X.shape[0], self.n_out))
+        return self._backward(grad_output)
+
+    def _backward(self, grad_output):
+        self._parameter_gradients(grad_output)
+        return grad_output @ self.W.value.T
+
+    def _parameter_gradients(self, grad_output):
+        """dL/dW and dL/db only: the first layer of a network being trained needs no dL/dX."""
         np.matmul(self._X.T, grad_output, out=self.W.grad)
         grad_output.sum(axis=0, keepdims=True, out=self.b.grad)
-        return grad_output @ self.W.value.T
 
 
 class Activation(Layer):
@@ -140,12 +158,18 @@ class Activation(Layer):
 
     def forward(self, X):
         self._check_input(X)
+        return self._forward(X)
+
+    def _forward(self, X):
         self._Z = X
         return self.function(X)
 
     def backward(self, grad_output):
         self._check_forward_done(self._Z)
         self._check_grad(grad_output, self._Z.shape)
+        return self._backward(grad_output)
+
+    def _backward(self, grad_output):
         return grad_output * self.derivative(self._Z)
 
 
@@ -156,14 +180,12 @@ class Sigmoid(Activation):
         super().__init__(act.sigmoid, act.sigmoid_derivative, name or "Sigmoid")
         self._A = None
 
-    def forward(self, X):
-        self._check_input(X)
+    def _forward(self, X):
+        self._Z = X
         self._A = act.sigmoid(X)
         return self._A
 
-    def backward(self, grad_output):
-        self._check_forward_done(self._A)
-        self._check_grad(grad_output, self._A.shape)
+    def _backward(self, grad_output):
         return grad_output * self._A * (1.0 - self._A)
 
 
@@ -180,9 +202,7 @@ class ReLU(Activation):
     def __init__(self, name=None):
         super().__init__(act.relu, act.relu_derivative, name or "ReLU")
 
-    def backward(self, grad_output):
-        self._check_forward_done(self._Z)
-        self._check_grad(grad_output, self._Z.shape)
+    def _backward(self, grad_output):
         return grad_output * (self._Z > 0)
 
 
@@ -204,9 +224,7 @@ class Linear(Activation):
     def __init__(self, name=None):
         super().__init__(act.linear, act.linear_derivative, name or "Linear")
 
-    def backward(self, grad_output):
-        self._check_forward_done(self._Z)
-        self._check_grad(grad_output, self._Z.shape)
+    def _backward(self, grad_output):
         return grad_output
 
 
@@ -217,7 +235,7 @@ class Step(Activation):
         super().__init__(act.step, act.step_derivative, name or "Step")
 
 
-class Softmax(Layer):
+class Softmax(Activation):
     """Row-wise softmax, s = softmax(z) for each sample.
 
     Backward is the Jacobian-vector product for each row, without building the
@@ -226,17 +244,15 @@ class Softmax(Layer):
     """
 
     def __init__(self, name=None):
-        super().__init__(name or "Softmax")
+        super().__init__(act.softmax, None, name or "Softmax")
         self._S = None
 
-    def forward(self, X):
-        self._check_input(X)
+    def _forward(self, X):
+        self._Z = X
         self._S = act.softmax(X)
         return self._S
 
-    def backward(self, grad_output):
-        self._check_forward_done(self._S)
-        self._check_grad(grad_output, self._S.shape)
+    def _backward(self, grad_output):
         s = self._S
         return s * (grad_output - (grad_output * s).sum(axis=1, keepdims=True))
 

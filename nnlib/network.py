@@ -28,11 +28,29 @@ class Sequential:
                     f"Sequential: layer {i} must be an nnlib Layer, got {type(layer).__name__}"
                 )
         self.layers = layers
+        self._check_sizes_fit()
+
+    def _check_sizes_fit(self):
+        """Each Dense layer must take as many features as the layers before it give."""
+        n_features = None
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dense) and n_features is not None and layer.n_in != n_features:
+                raise ValueError(
+                    f"Sequential: layer {i} ({layer.name}) expects {layer.n_in} input features, "
+                    f"but the layers before it give {n_features}"
+                )
+            if isinstance(layer, Dense) or n_features is not None:
+                n_features = layer.output_size(layer.n_in if isinstance(layer, Dense) else n_features)
 
     def forward(self, X):
-        """Run X (n, n_in) through every layer and return the output (n, n_out)."""
-        for layer in self.layers:
-            X = layer.forward(X)
+        """Run X (n, n_in) through every layer and return the output (n, n_out).
+
+        X is checked once, by the first layer; the layers after it receive arrays made by
+        their predecessors, whose sizes were checked when the network was built.
+        """
+        X = self.layers[0].forward(X)
+        for layer in self.layers[1:]:
+            X = layer._forward(X)
         return X
 
     __call__ = forward
@@ -45,10 +63,23 @@ class Sequential:
         finally:
             self.set_training(True)
 
-    def backward(self, grad_output):
-        """Back-propagate dL/d(output); fills each parameter's ``grad``; returns dL/dX."""
-        for layer in reversed(self.layers):
-            grad_output = layer.backward(grad_output)
+    def backward(self, grad_output, input_gradient=True):
+        """Back-propagate dL/d(output); fills each parameter's ``grad``; returns dL/dX.
+
+        With input_gradient=False (as in training) the first Dense layer skips dL/dX,
+        which nobody needs, and None is returned.
+        """
+        layers = self.layers
+        # checked once, at the last layer (its shape, and that forward ran)
+        grad_output = layers[-1].backward(grad_output)
+        for layer in reversed(layers[1:-1]):
+            grad_output = layer._backward(grad_output)
+        if len(layers) > 1:
+            first = layers[0]
+            if not input_gradient and isinstance(first, Dense):
+                first._parameter_gradients(grad_output)
+                return None
+            grad_output = first._backward(grad_output)
         return grad_output
 
     def set_training(self, training):

@@ -15,7 +15,14 @@ from .parameter import Parameter
 
 
 class Optimizer:
-    """Base class. Subclasses implement ``_update(index, parameter)``."""
+    """Base class. Subclasses implement ``_update(w, g)`` on whole arrays.
+
+    The optimiser gathers its parameters into one contiguous vector ``w`` (and their
+    gradients into ``g``): each Parameter's ``value`` and ``grad`` become views into them,
+    so one update is a handful of whole-vector operations however many layers there are.
+    Write parameters in place (``p.value[...] = ...``); if a parameter's array is replaced
+    (``p.value = ...``), the next ``step`` notices and gathers them again.
+    """
 
     def __init__(self, parameters, lr):
         name = type(self).__name__
@@ -27,23 +34,40 @@ class Optimizer:
                 raise TypeError(f"{name}: parameters must be nnlib Parameters, got {type(p).__name__}")
         self.lr = positive_number(name, "learning rate lr", lr)
         self.t = 0  # steps taken
+        self._gather()
+
+    def _gather(self):
+        """Copy every value and gradient into one vector each and make the parameters views of them."""
+        sizes = [p.size for p in self.parameters]
+        self._w = np.concatenate([p.value.ravel() for p in self.parameters])
+        self._g = np.concatenate([p.grad.ravel() for p in self.parameters])
+        self._views = []
+        start = 0
+        for p, size in zip(self.parameters, sizes):
+            p.value = self._w[start:start + size].reshape(p.value.shape)
+            p.grad = self._g[start:start + size].reshape(p.grad.shape)
+            self._views.append((p.value, p.grad))
+            start += size
 
     def step(self):
         """Apply one update to every parameter."""
+        for p, (value, grad) in zip(self.parameters, self._views):
+            if p.value is not value or p.grad is not grad:
+                self._gather()  # someone replaced an array: take the new values in
+                break
         self.t += 1
-        for i, p in enumerate(self.parameters):
-            self._update(i, p)
+        self._update(self._w, self._g)
 
-    def _state(self, count):
-        """One zero buffer per parameter, ``count`` lists of them (velocities, squares, ...)."""
-        return [[np.zeros_like(p.value) for p in self.parameters] for _ in range(count)]
+    def _zeros(self):
+        """A state vector (velocity, running square, ...) the size of all parameters together."""
+        return np.zeros_like(self._w)
 
 
 class SGD(Optimizer):
     """Plain gradient descent: w <- w - eta g."""
 
-    def _update(self, i, p):
-        p.value -= self.lr * p.grad
+    def _update(self, w, g):
+        w -= self.lr * g
 
 
 class Momentum(Optimizer):
@@ -63,13 +87,13 @@ class Momentum(Optimizer):
         if form not in ("average", "classic"):
             raise ValueError(f"Momentum: form must be 'average' or 'classic', got {form!r}")
         self.form = form
-        (self.velocity,) = self._state(1)
+        self.velocity = self._zeros()
 
-    def _update(self, i, p):
-        v = self.velocity[i]
+    def _update(self, w, g):
+        v = self.velocity
         v *= self.beta
-        v += (1.0 - self.beta) * p.grad if self.form == "average" else p.grad
-        p.value -= self.lr * v
+        v += (1.0 - self.beta) * g if self.form == "average" else g
+        w -= self.lr * v
 
 
 class RMSProp(Optimizer):
@@ -85,14 +109,14 @@ class RMSProp(Optimizer):
         self.beta = fraction("RMSProp", "beta", beta)
         self.eps = positive_number("RMSProp", "eps", eps)
         self.eps_inside_sqrt = bool(eps_inside_sqrt)
-        (self.square_avg,) = self._state(1)
+        self.square_avg = self._zeros()
 
-    def _update(self, i, p):
-        s = self.square_avg[i]
+    def _update(self, w, g):
+        s = self.square_avg
         s *= self.beta
-        s += (1.0 - self.beta) * p.grad * p.grad
+        s += (1.0 - self.beta) * g * g
         denom = np.sqrt(s + self.eps) if self.eps_inside_sqrt else np.sqrt(s) + self.eps
-        p.value -= self.lr * p.grad / denom
+        w -= self.lr * g / denom
 
 
 class Adam(Optimizer):
@@ -115,25 +139,20 @@ class Adam(Optimizer):
         self.beta2 = fraction("Adam", "beta2", beta2)
         self.eps = positive_number("Adam", "eps", eps)
         self.bias_correction = bool(bias_correction)
-        self.m, self.v = self._state(2)
+        self.m, self.v = self._zeros(), self._zeros()
 
-    def step(self):
-        self.t += 1
-        if self.bias_correction:
-            self._m_scale = 1.0 / (1.0 - self.beta1**self.t)
-            self._v_scale = 1.0 / (1.0 - self.beta2**self.t)
-        else:
-            self._m_scale = self._v_scale = 1.0
-        for i, p in enumerate(self.parameters):
-            self._update(i, p)
-
-    def _update(self, i, p):
-        m, v, g = self.m[i], self.v[i], p.grad
+    def _update(self, w, g):
+        m, v = self.m, self.v
         m *= self.beta1
         m += (1.0 - self.beta1) * g
         v *= self.beta2
         v += (1.0 - self.beta2) * g * g
-        p.value -= self.lr * (m * self._m_scale) / (np.sqrt(v * self._v_scale) + self.eps)
+        if self.bias_correction:
+            m_scale = 1.0 / (1.0 - self.beta1**self.t)
+            v_scale = 1.0 / (1.0 - self.beta2**self.t)
+            w -= (self.lr * m_scale) * m / (np.sqrt(v_scale * v) + self.eps)
+        else:
+            w -= self.lr * m / (np.sqrt(v) + self.eps)
 
 
 def clip_gradient_norm(parameters, max_norm):

@@ -5,11 +5,12 @@ batch_size=None (or n) full-batch gradient descent. Chapter 5 writes the loop
 out by hand; chapter 8 (``book/08_optimizers.ipynb``) compares the three.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_batch
+from ._validation import NonFiniteError, as_batch
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -42,31 +43,23 @@ def _check_targets(X, Y):
     return Y
 
 
-def _all_finite(net):
-    return all(np.isfinite(p.value).all() for p in net.parameters())
-
-
 def train_step(net, loss, optimizer, X, Y):
     """One step on one batch: forward, loss, backward, update. Returns the loss value."""
     # a diverging run overflows on its way to inf: we report that below instead of warning
     with np.errstate(over="ignore", invalid="ignore"):
+        prediction = net.forward(X)  # X is checked by the network's first layer
         try:
-            prediction = net.forward(X)
-        except ValueError:
-            # a layer refused an inf/NaN input: was it produced by weights that blew up?
-            if _all_finite(net):
-                raise
-            prediction = np.full((X.shape[0], 1), np.nan)
-        if np.isfinite(prediction.sum()) or np.isfinite(prediction).all():
             value, grad = loss.value_and_gradient(prediction, Y)
-        else:
+        except NonFiniteError as error:
+            if error.array_name != "prediction":
+                raise
             value = np.nan
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise TrainingDivergedError(
             f"train: the loss became {value} (training diverged); "
             f"try a smaller learning rate than lr={optimizer.lr:g}"
         )
-    net.backward(grad)
+    net.backward(grad, input_gradient=False)
     optimizer.step()
     return value
 

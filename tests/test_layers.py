@@ -181,3 +181,32 @@ def test_bad_weight_shape_and_missing_rng():
 def test_sequential_refuses_non_layers():
     with pytest.raises(TypeError, match="layer 1 must be an nnlib Layer"):
         nn.Sequential([nn.Sigmoid(), np.tanh])
+
+
+def test_sequential_refuses_layers_whose_sizes_do_not_fit():
+    with pytest.raises(ValueError, match=r"layer 2 \(Dense\(4->1\)\) expects 4 input features.*give 3"):
+        nn.Sequential([nn.Dense(2, 3, init="zeros"), nn.Sigmoid(), nn.Dense(4, 1, init="zeros")])
+
+
+def test_a_network_checks_its_input_and_its_output_gradient():
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"Dense\(2->3\).*2 features"):
+        net.forward(np.ones((4, 3)))
+    with pytest.raises(RuntimeError, match="before forward"):
+        nn.mlp([2, 3, 1], rng=np.random.default_rng(0)).backward(np.ones((4, 1)))
+    net.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"Sigmoid.*grad_output.*\(4, 1\).*\(4, 2\)"):
+        net.backward(np.ones((4, 2)))
+
+
+def test_backward_without_the_input_gradient_gives_the_same_parameter_gradients():
+    rng = np.random.default_rng(0)
+    net = nn.mlp([3, 4, 2], rng=rng)
+    X, G = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    net.forward(X)
+    dX = net.backward(G)
+    grads = [p.grad.copy() for p in net.parameters()]
+    net.forward(X)
+    assert net.backward(G, input_gradient=False) is None
+    assert all(np.array_equal(p.grad, g) for p, g in zip(net.parameters(), grads))
+    assert dX.shape == (5, 3)

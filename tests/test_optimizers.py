@@ -91,3 +91,43 @@ def test_bad_hyperparameters_and_parameters():
         nn.SGD([np.zeros(2)], lr=0.1)
     with pytest.raises(ValueError, match="form must be"):
         nn.Momentum([param(1.0, 0.0)], lr=0.1, form="nesterov")
+
+
+def test_parameters_become_views_of_one_vector_and_a_replaced_array_is_taken_in():
+    rng = np.random.default_rng(0)
+    net = nn.mlp([3, 4, 2], rng=rng)
+    before = [p.value.copy() for p in net.parameters()]
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    assert all(np.array_equal(p.value, b) for p, b in zip(net.parameters(), before))
+    assert all(np.shares_memory(p.value, opt._w) for p in net.parameters())
+    # a layer writes its gradient in place: the optimiser sees it
+    X, Y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
+    net.backward(nn.MSE().gradient(net.forward(X), Y))
+    expected = [p.value - 0.1 * p.grad for p in net.parameters()]
+    opt.step()
+    assert all(np.allclose(p.value, e) for p, e in zip(net.parameters(), expected))
+    # replacing an array (instead of writing into it) is noticed at the next step
+    dense = net.dense_layers()[0]
+    dense.W.value = np.full((3, 4), 2.0)
+    dense.W.grad[...] = 1.0
+    opt.step()
+    assert np.allclose(dense.W.value, 2.0 - 0.1)
+    assert np.shares_memory(dense.W.value, opt._w)
+
+
+def test_adam_state_and_steps_match_a_per_parameter_computation():
+    rng = np.random.default_rng(1)
+    a, b = param(0.5, 0.0), nn.Parameter("W", rng.normal(size=(2, 3)))
+    opt = nn.Adam([a, b], lr=0.01)
+    ref = [a.value.copy(), b.value.copy()]
+    m = [np.zeros_like(r) for r in ref]
+    v = [np.zeros_like(r) for r in ref]
+    for t in range(1, 6):
+        grads = [rng.normal(size=r.shape) for r in ref]
+        a.grad[...], b.grad[...] = grads
+        opt.step()
+        for i, g in enumerate(grads):
+            m[i] = 0.9 * m[i] + 0.1 * g
+            v[i] = 0.999 * v[i] + 0.001 * g * g
+            ref[i] = ref[i] - 0.01 * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+    assert np.allclose(a.value, ref[0], rtol=1e-12) and np.allclose(b.value, ref[1], rtol=1e-12)
