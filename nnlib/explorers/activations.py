@@ -8,12 +8,11 @@ The figure is rendered to PNG and shown in an ``ipywidgets.Image`` (not an ``Out
 this needs no pyplot state and also works while a notebook is executed headless by nbclient.
 """
 
-import io
-
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from nnlib.plots.activations import NAMES, draw_activation
+from ._render import figure_to_png
 
 
 class ActivationExplorer:
@@ -53,9 +52,7 @@ class ActivationExplorer:
         fig = Figure(figsize=(5.6, 4.0))
         self.max_derivative = draw_activation(fig.add_subplot(), name, self.controls["alpha"].value, lo, hi)
         fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        self.image.value = buffer.getvalue()
+        self.image.value = figure_to_png(fig)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -6,13 +6,11 @@ the same function the chapter's static figure uses over a small grid of learning
 It needs a running Jupyter kernel; in the HTML book the static figure stands in its place.
 """
 
-from io import BytesIO
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..plots.backprop import learning_rate_curves, plot_loss_curves
+from ._render import figure_to_png
 
 
 class LearningRateExplorer:
@@ -71,10 +69,7 @@ class LearningRateExplorer:
         )[lr]
         fig = plot_loss_curves({f"lr = {lr:.2g}": self.curve}, logy=self.logy,
                                title=self.title, epochs=epochs)
-        buffer = BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        plt.close(fig)
-        self.image.value = buffer.getvalue()
+        self.image.value = figure_to_png(fig)
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -6,8 +6,6 @@ the gradient norm ||dL/dW^[l]|| of each layer for one backward pass on the chapt
 draws with ``nnlib.plots.gradients.draw_gradient_norms``, like the chapter's static figure.
 """
 
-import io
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,6 +15,7 @@ from nnlib.diagnostics import gradient_norms
 from nnlib.initializers import normal
 from nnlib.losses import BinaryCrossEntropy
 from nnlib.plots.gradients import draw_gradient_norms
+from ._render import figure_to_png
 
 
 def network_gradient_norms(X, Y, *, depth, activation, init, width=16, seed=1):
@@ -29,13 +28,6 @@ def network_gradient_norms(X, Y, *, depth, activation, init, width=16, seed=1):
                    init=init_fn, rng=np.random.default_rng(seed))
     with np.errstate(all="ignore"):
         return gradient_norms(net, BinaryCrossEntropy(from_logits=True), X, Y)
-
-
-def _png(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 class GradientNormExplorer:
@@ -77,7 +69,7 @@ class GradientNormExplorer:
         fig, ax = plt.subplots(figsize=(6.4, 3.9))
         draw_gradient_norms(ax, {f"{self.activation.value}, {init_label}, depth {self.depth.value}": norms})
         fig.tight_layout()
-        self.image.value = _png(fig)
+        self.image.value = figure_to_png(fig)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -13,13 +13,11 @@ The picture is shown in an ``ipywidgets.Image`` that is redrawn when a control m
 (no ``Output`` widget, so the notebook also executes cleanly without storing widget state).
 """
 
-import io
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 from IPython.display import display
 
 from ..plots.losses import LOSS_NAMES, plot_losses
+from ._render import figure_to_png
 
 
 def effective_target(name, target):
@@ -34,10 +32,7 @@ def effective_target(name, target):
 def render_png(name, target, delta):
     """PNG bytes of ``plot_losses([(name, effective_target(name, target), delta)])``."""
     fig = plot_losses([(name, effective_target(name, target), delta)])
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    return buffer.getvalue()
+    return figure_to_png(fig)
 
 
 def loss_explorer(name="huber", target=0.0, delta=1.0):

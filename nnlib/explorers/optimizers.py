@@ -7,7 +7,6 @@
   on a 2-D loss surface (``nnlib.plots.optimizers.draw_trajectories``).
 """
 
-import io
 import warnings
 
 import ipywidgets as widgets
@@ -18,15 +17,7 @@ from nnlib.optimizers import SGD, Adam, Momentum, RMSProp
 from nnlib.plots.optimizers import draw_loss_curves, draw_trajectories
 from nnlib.surfaces import trajectory
 from nnlib.training import TrainingDivergedError, train
-
-
-def figure_to_png(fig):
-    """Render a Figure to PNG bytes and close it (the explorers show figures in an Image widget,
-    which needs no captured output and so also works when a notebook is executed headless)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
-    return buffer.getvalue()
+from ._render import figure_to_png
 
 
 def run_learning_rate(make_net, loss, X, Y, lr, epochs):

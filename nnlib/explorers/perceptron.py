@@ -9,12 +9,11 @@ The figure is rendered to PNG and shown in an ``ipywidgets.Image`` (not an ``Out
 this needs no pyplot state and also works while a notebook is executed headless by nbclient.
 """
 
-import io
-
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from nnlib.plots.perceptron import draw_decision_line, misclassified
+from ._render import figure_to_png
 
 
 class PerceptronExplorer:
@@ -59,9 +58,7 @@ class PerceptronExplorer:
         fig = Figure(figsize=(5.2, 4.4))
         draw_decision_line(fig.add_subplot(), self.X, self.y, w, b)
         fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        self.image.value = buffer.getvalue()
+        self.image.value = figure_to_png(fig)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

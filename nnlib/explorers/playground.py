@@ -9,13 +9,11 @@ The figure is rendered to PNG and shown in an ``ipywidgets.Image`` (not an ``Out
 widget), so it also works while a notebook is executed headless by nbclient.
 """
 
-import io
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from ..playground import DATASETS, HIDDEN_ACTIVATIONS, Playground
 from ..plots.boundaries import plot_playground
+from ._render import figure_to_png
 
 
 def parse_hidden(text):
@@ -92,10 +90,7 @@ class PlaygroundExplorer:
         loss = f", loss {pg.losses[-1]:.4f}" if pg.losses else ""
         self.status.value = f"<b>epoch {pg.epochs}{loss}, accuracy {pg.accuracy():.3f}</b>"
         fig = plot_playground(pg, resolution=80, figsize=(8.5, 3.8))
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
-        plt.close(fig)
-        self.image.value = buffer.getvalue()
+        self.image.value = figure_to_png(fig, dpi=80)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -7,12 +7,10 @@ static grid of fits. The figure is rendered to PNG and shown in an ``ipywidgets.
 Needs a running Jupyter kernel.
 """
 
-import io
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from ..plots.training import plot_polynomial_fits
+from ._render import figure_to_png
 
 
 class PolynomialExplorer:
@@ -44,10 +42,7 @@ class PolynomialExplorer:
 
     def redraw(self):
         fig = plot_polynomial_fits(*self.data, [self.setting()], self.true_function)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        plt.close(fig)
-        self.image.value = buffer.getvalue()
+        self.image.value = figure_to_png(fig)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
