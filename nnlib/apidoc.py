@@ -94,8 +94,11 @@ def module_reference(name):
 def top_level_names(package="nnlib"):
     """The names ``import nnlib as nn`` exposes (nn.Dense, nn.train, ...), with their defining module."""
     root = importlib.import_module(package)
+    # __all__ lists the names even before they are imported (the package loads them lazily)
+    names = getattr(root, "__all__", None) or sorted(vars(root))
     rows = []
-    for name, obj in sorted(vars(root).items()):
+    for name in sorted(names):
+        obj = getattr(root, name)
         if name.startswith("_") or inspect.ismodule(obj):
             continue
         rows.append((name, getattr(obj, "__module__", type(obj).__name__)))
