@@ -295,7 +295,7 @@ def run_nbval(nb, name, timeout):
         cmd = [
             sys.executable, "-m", "pytest", str(path),
             "-c", str(ini), "--rootdir", str(tmp), "-p", "no:cacheprovider",
-            "-p", "nbval.plugin", "-p", "_nnlib_grade_plugin", f"--grade-report={report}",
+            "-p", "_nnlib_grade_plugin", "-p", "nbval.plugin", f"--grade-report={report}",
             "--nbval", "--nbval-current-env", f"--nbval-cell-timeout={timeout:g}",
             "-q", "--tb=no", "--no-header", "-W", "ignore",
         ]
