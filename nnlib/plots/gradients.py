@@ -20,7 +20,7 @@ def _no_minor_ticks(ax):
     ax.yaxis.set_minor_locator(NullLocator())
 
 
-def draw_gradient_norms(ax, norms, *, title=None, ylim=None):
+def draw_gradient_norms(ax, norms, *, title=None, ylim=None, legend=True):
     """Draw ||dL/dW^[l]|| against the layer number l = 1..L, one line per entry of
     ``norms`` = {label: list of norms, first layer first}, on a log scale. Zero norms
     (a dead network) are drawn at the bottom edge."""
@@ -39,7 +39,8 @@ def draw_gradient_norms(ax, norms, *, title=None, ylim=None):
     ax.grid(alpha=0.3, which="major")
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(frameon=True, framealpha=0.85, fontsize=8, loc="best")
+    if legend:
+        ax.legend(frameon=True, framealpha=0.85, fontsize=8, loc="best")
 
 
 def plot_gradient_norms_grid(panels, *, ylim=None, ncols=3, size=(4.3, 3.4)):
@@ -49,8 +50,10 @@ def plot_gradient_norms_grid(panels, *, ylim=None, ncols=3, size=(4.3, 3.4)):
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False,
                              sharey=True)
-    for ax, (title, norms) in zip(axes.flat, panels.items()):
-        draw_gradient_norms(ax, norms, title=title, ylim=ylim)
+    # panels that share their lines' labels share one legend, in the first panel
+    shared = len({tuple(norms) for norms in panels.values()}) == 1
+    for k, (ax, (title, norms)) in enumerate(zip(axes.flat, panels.items())):
+        draw_gradient_norms(ax, norms, title=title, ylim=ylim, legend=k == 0 or not shared)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()
