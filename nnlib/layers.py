@@ -130,7 +130,9 @@ class Dense(Layer):
 
     def _forward(self, X):
         self._X = X
-        return X @ self.W.value + self.b.value
+        Z = X @ self.W.value
+        Z += self.b.value  # in place: one (n, n_out) array per forward pass, not two
+        return Z
 
     def backward(self, grad_output):
         self._check_forward_done(self._X)
