@@ -11,7 +11,9 @@ Workloads (one training step each):
 
 For each: nnlib; the same step written by hand in plain numpy (the floor: no framework, no checks);
 PyTorch on the CPU in float64 when it is installed (it is optional); and, for digits, one epoch of
-scikit-learn's MLPClassifier against one nnlib epoch. Times are the best of several repeats.
+scikit-learn's MLPClassifier against one nnlib epoch. Times are the best of several repeats; nnlib
+and its yardstick take turns, repeat by repeat, and PyTorch runs on its own (see
+``run_step_benchmarks``).
 This is a measurement, not a test: the test suite only checks that it runs.
 """
 
@@ -241,8 +243,11 @@ def thread_count():
     return f"{os.cpu_count()} CPUs, BLAS default"
 
 
-def run_step_benchmarks(repeats, min_time=0.05, seed=0):
-    """Time every workload; return a list of result dicts (times in seconds)."""
+def run_step_benchmarks(repeats, min_time=0.05, seed=0, rest=1.0):
+    """Time every workload; return a list of result dicts (times in seconds).
+
+    ``rest``: seconds of idling before and after the PyTorch timings (see below).
+    """
     rows = []
     for name, spec in WORKLOADS.items():
         rng = np.random.default_rng(seed)
@@ -251,9 +256,20 @@ def run_step_benchmarks(repeats, min_time=0.05, seed=0):
         contenders = {"nnlib": nnlib_step(name, weights, X, Y)[0],
                       "numpy": numpy_step(name, weights, X, Y)[0]}
         torch_fn = torch_step(name, weights, X, Y)
+        # PyTorch has a thread pool of its own, beside numpy's BLAS threads, and a pool keeps
+        # its threads spinning for a moment after its last job (or after torch is imported):
+        # taking turns with PyTorch, or starting right after it, slows both sides down (here
+        # the wide step of nnlib and of the floor by about 30%, the xor step by half). So
+        # PyTorch runs on its own, and each side starts after a rest.
         if torch_fn:
-            contenders["torch"] = torch_fn
-        rows.append({"workload": name, "torch": None, **best_times(contenders, repeats, min_time)})
+            time.sleep(rest)
+        row = {"workload": name, "torch": None, **best_times(contenders, repeats, min_time)}
+        if torch_fn:
+            time.sleep(rest)
+            row["torch"] = best_times({"torch": torch_fn}, repeats, min_time)["torch"]
+        rows.append(row)
+    if torch_fn:
+        time.sleep(rest)
     X, labels = nn.datasets.load_digits()
     epochs = {"nnlib": nnlib_epoch(X, labels, np.random.default_rng(seed)), "sklearn": sklearn_epoch(X, labels)}
     rows.append({"workload": "digits epoch", **best_times(epochs, repeats, min_time)})
@@ -308,6 +324,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nnlib.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="repeats per measurement (best is kept)")
     parser.add_argument("--min-time", type=float, default=0.05, help="seconds per repeat, at least")
+    parser.add_argument("--rest", type=float, default=1.0,
+                        help="seconds of idling around the PyTorch timings (thread pools settle)")
     parser.add_argument("--all", action="store_true", help="also time the book build, tests and grading")
     args = parser.parse_args(argv)
     if args.repeats < 1:
@@ -318,7 +336,7 @@ def main(argv=None):
     except ImportError:
         torch_info = "torch not installed (optional)"
     print(f"numpy {np.__version__}; threads: {thread_count()}; {torch_info}")
-    print(format_table(run_step_benchmarks(args.repeats, args.min_time)))
+    print(format_table(run_step_benchmarks(args.repeats, args.min_time, rest=args.rest)))
     if args.all:
         root = Path(__file__).resolve().parent.parent
         for label, result in run_project_timings(root).items():

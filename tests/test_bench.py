@@ -6,7 +6,7 @@ from nnlib import bench
 
 
 def test_benchmark_runs_and_prints_every_workload(capsys):
-    assert bench.main(["--repeats", "1", "--min-time", "0.001"]) == 0
+    assert bench.main(["--repeats", "1", "--min-time", "0.001", "--rest", "0"]) == 0
     out = capsys.readouterr().out
     for name in ("xor", "digits", "wide", "digits epoch", "nnlib/floor", "threads"):
         assert name in out
