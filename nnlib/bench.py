@@ -18,7 +18,7 @@ This is a measurement, not a test: the test suite only checks that it runs.
 """
 
 import argparse
-import os
+import contextlib
 import subprocess
 import sys
 import time
@@ -235,20 +235,42 @@ def best_times(contenders, repeats, min_time=0.05):
     return best
 
 
-def thread_count():
-    """What limits numpy's BLAS threads here (environment variable or CPU count)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        if os.environ.get(var):
-            return f"{var}={os.environ[var]}"
-    return f"{os.cpu_count()} CPUs, BLAS default"
+@contextlib.contextmanager
+def limited_threads(threads):
+    """Limit numpy's BLAS and PyTorch to ``threads`` threads inside the block; yield a line
+    saying what runs. The BLAS limit uses threadpoolctl (it comes with scikit-learn)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    with threadpool_limits(limits=threads):
+        blas = ", ".join(f"{info['internal_api']} {info['num_threads']} thread(s)"
+                         for info in threadpool_info() if info.get("user_api") == "blas")
+        line = f"numpy {np.__version__} ({blas or 'no BLAS thread pool found'}); "
+        if torch is None:
+            yield line + "torch not installed (optional)"
+            return
+        before = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            yield line + f"torch {torch.__version__} ({torch.get_num_threads()} thread(s))"
+        finally:
+            torch.set_num_threads(before)
 
 
-def run_step_benchmarks(repeats, min_time=0.05, seed=0, rest=1.0):
+def run_step_benchmarks(repeats, min_time=0.05, seed=0, threads=1, rest=1.0):
     """Time every workload; return a list of result dicts (times in seconds).
 
-    ``rest``: seconds of idling before and after the PyTorch timings (see below).
+    With one thread each (the default), nnlib, the floor and PyTorch take turns, repeat by
+    repeat. With more, PyTorch runs on its own: it has a thread pool of its own beside
+    numpy's BLAS threads, and a pool keeps its threads spinning for a moment after its last
+    job, so on a 2-core machine two pools taking turns slow each other down (here by 30-50%).
+    ``rest`` seconds of idling then separate the two sides.
     """
     rows = []
+    torch_apart = threads > 1
     for name, spec in WORKLOADS.items():
         rng = np.random.default_rng(seed)
         X, Y = workload_data(name, rng)
@@ -256,20 +278,16 @@ def run_step_benchmarks(repeats, min_time=0.05, seed=0, rest=1.0):
         contenders = {"nnlib": nnlib_step(name, weights, X, Y)[0],
                       "numpy": numpy_step(name, weights, X, Y)[0]}
         torch_fn = torch_step(name, weights, X, Y)
-        # PyTorch has a thread pool of its own, beside numpy's BLAS threads, and a pool keeps
-        # its threads spinning for a moment after its last job (or after torch is imported):
-        # taking turns with PyTorch, or starting right after it, slows both sides down (here
-        # the wide step of nnlib and of the floor by about 30%, the xor step by half). So
-        # PyTorch runs on its own, and each side starts after a rest.
-        if torch_fn:
+        if torch_fn and not torch_apart:
+            contenders["torch"] = torch_fn
+        if torch_fn and torch_apart:
             time.sleep(rest)
         row = {"workload": name, "torch": None, **best_times(contenders, repeats, min_time)}
-        if torch_fn:
+        if torch_fn and torch_apart:
             time.sleep(rest)
             row["torch"] = best_times({"torch": torch_fn}, repeats, min_time)["torch"]
+            time.sleep(rest)
         rows.append(row)
-    if torch_fn:
-        time.sleep(rest)
     X, labels = nn.datasets.load_digits()
     epochs = {"nnlib": nnlib_epoch(X, labels, np.random.default_rng(seed)), "sklearn": sklearn_epoch(X, labels)}
     rows.append({"workload": "digits epoch", **best_times(epochs, repeats, min_time)})
@@ -324,19 +342,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nnlib.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="repeats per measurement (best is kept)")
     parser.add_argument("--min-time", type=float, default=0.05, help="seconds per repeat, at least")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for numpy's BLAS and for PyTorch (default 1: see run_step_benchmarks)")
     parser.add_argument("--rest", type=float, default=1.0,
-                        help="seconds of idling around the PyTorch timings (thread pools settle)")
+                        help="with --threads above 1: seconds of idling around the PyTorch timings")
     parser.add_argument("--all", action="store_true", help="also time the book build, tests and grading")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    try:
-        import torch
-        torch_info = f"torch {torch.__version__}, {torch.get_num_threads()} threads"
-    except ImportError:
-        torch_info = "torch not installed (optional)"
-    print(f"numpy {np.__version__}; threads: {thread_count()}; {torch_info}")
-    print(format_table(run_step_benchmarks(args.repeats, args.min_time, rest=args.rest)))
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    with limited_threads(args.threads) as threads_line:
+        print(threads_line)
+        print(format_table(run_step_benchmarks(args.repeats, args.min_time, threads=args.threads,
+                                               rest=args.rest)))
     if args.all:
         root = Path(__file__).resolve().parent.parent
         for label, result in run_project_timings(root).items():

@@ -182,9 +182,16 @@ class Sigmoid(Activation):
         super().__init__(act.sigmoid, act.sigmoid_derivative, name or "Sigmoid")
         self._A = None
 
+    def forward(self, X):
+        # exp(-z) overflows for z < -709, where 1 / (1 + inf) = 0 is the right answer
+        with np.errstate(over="ignore"):
+            return super().forward(X)
+
     def _forward(self, X):
+        # the formula of act.sigmoid, without its errstate: inside a network,
+        # Sequential.forward silences that overflow once for all its layers
         self._Z = X
-        self._A = act.sigmoid(X)
+        self._A = 1.0 / (1.0 + np.exp(-X))
         return self._A
 
     def _backward(self, grad_output):

@@ -48,9 +48,12 @@ class Sequential:
         X is checked once, by the first layer; the layers after it receive arrays made by
         their predecessors, whose sizes were checked when the network was built.
         """
-        X = self.layers[0].forward(X)
-        for layer in self.layers[1:]:
-            X = layer._forward(X)
+        # A sigmoid's exp(-z) overflows for z < -709, where 1 / (1 + inf) = 0 is right:
+        # one errstate here instead of one per sigmoid layer.
+        with np.errstate(over="ignore"):
+            X = self.layers[0].forward(X)
+            for layer in self.layers[1:]:
+                X = layer._forward(X)
         return X
 
     __call__ = forward

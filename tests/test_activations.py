@@ -66,6 +66,17 @@ def test_nothing_overflows_or_warns():
             assert np.isfinite(ls).all() and ls[0] == pytest.approx(-1000.0)
 
 
+def test_sigmoid_layers_saturate_without_warnings_alone_and_inside_a_network():
+    z = np.array([[-1000.0, 1000.0]])
+    net = nn.Sequential([nn.Dense(2, 2, weights=np.eye(2), bias=np.zeros(2)), nn.Sigmoid()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            assert nn.Sigmoid().forward(z).tolist() == [[0.0, 1.0]]
+            assert net.forward(z).tolist() == [[0.0, 1.0]]
+            assert nn.Sequential([nn.Sigmoid()]).forward(z).tolist() == [[0.0, 1.0]]
+
+
 def test_log_softmax_equals_log_of_softmax_where_both_are_finite():
     z = np.random.default_rng(3).normal(size=(4, 6))
     assert np.allclose(nn.log_softmax(z), np.log(nn.softmax(z)))

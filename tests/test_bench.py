@@ -1,15 +1,32 @@
 """The benchmark runs (a tiny repeat count), so it cannot rot. It asserts no timings."""
 
 import numpy as np
+import pytest
 
 from nnlib import bench
 
 
-def test_benchmark_runs_and_prints_every_workload(capsys):
-    assert bench.main(["--repeats", "1", "--min-time", "0.001", "--rest", "0"]) == 0
+@pytest.mark.parametrize("threads", [1, 2])
+def test_benchmark_runs_and_prints_every_workload(capsys, threads):
+    argv = ["--repeats", "1", "--min-time", "0.001", "--rest", "0", "--threads", str(threads)]
+    assert bench.main(argv) == 0
     out = capsys.readouterr().out
-    for name in ("xor", "digits", "wide", "digits epoch", "nnlib/floor", "threads"):
+    for name in ("xor", "digits", "wide", "digits epoch", "nnlib/floor"):
         assert name in out
+    assert f"{threads} thread(s)" in out.splitlines()[0]
+
+
+def test_the_thread_limit_is_lifted_afterwards():
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i.get("user_api") == "blas"]
+
+    before = blas_threads()
+    with bench.limited_threads(1) as line:
+        assert "1 thread(s)" in line
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before
 
 
 def test_the_numpy_floor_computes_the_same_step_as_nnlib():
