@@ -412,3 +412,18 @@ def test_cli_prints_the_table_and_exits_non_zero_below_full_marks(tmp_path):
     assert "exercise" in proc.stdout and "FAILED" in proc.stdout and "total" in proc.stdout
     assert "expected: db = [[1.5, 2.0, 0.0]]" in proc.stdout and "actual:   db = [[0.75, 1.0, 0.0]]" in proc.stdout
     assert "hint:" in proc.stdout and re.search(r"total +9/12", proc.stdout)
+
+
+def test_the_nbval_subprocess_skips_the_unused_iri_grammar():
+    """The grading plugin, loaded before nbval, keeps jsonschema from building the grammar of
+    rfc3987_syntax (over a second per grading run); notebooks still validate without it."""
+    plugin_dir = Path(grade.__file__).parent
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import grade_plugin; import nbformat; "
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]); "
+        "nbformat.validate(nb); print(sys.modules.get('rfc3987_syntax', 'missing'))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(plugin_dir)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "None"
