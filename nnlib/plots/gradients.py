@@ -43,7 +43,7 @@ def draw_gradient_norms(ax, norms, *, title=None, ylim=None, legend=True):
         ax.legend(frameon=True, framealpha=0.85, fontsize=8, loc="best")
 
 
-def plot_gradient_norms_grid(panels, *, ylim=None, ncols=3, size=(4.3, 3.4)):
+def plot_gradient_norms_grid(panels, *, ylim=None, ncols=3, size=(3.6, 3.0)):
     """One panel per entry of ``panels`` = {title: {label: norms}}, sharing the y-axis."""
     n = len(panels)
     ncols = min(ncols, n)
