@@ -18,7 +18,13 @@ def sigmoid(z):
     """
     z = np.asarray(z, dtype=np.float64)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+        return sigmoid_unguarded(z)
+
+
+def sigmoid_unguarded(z):
+    """sigma(z) for a float64 array, with no error state of its own: the caller silences the
+    overflow of exp(-z) for z < -709 (the Sigmoid layer inside a network does so once per pass)."""
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def sigmoid_derivative(z):

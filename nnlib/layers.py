@@ -188,10 +188,9 @@ class Sigmoid(Activation):
             return super().forward(X)
 
     def _forward(self, X):
-        # the formula of act.sigmoid, without its errstate: inside a network,
-        # Sequential.forward silences that overflow once for all its layers
+        # inside a network, Sequential.forward silences exp's overflow once for all its layers
         self._Z = X
-        self._A = 1.0 / (1.0 + np.exp(-X))
+        self._A = act.sigmoid_unguarded(X)
         return self._A
 
     def _backward(self, grad_output):
