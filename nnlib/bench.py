@@ -11,9 +11,9 @@ Workloads (one training step each):
 
 For each: nnlib; the same step written by hand in plain numpy (the floor: no framework, no checks);
 PyTorch on the CPU in float64 when it is installed (it is optional); and, for digits, one epoch of
-scikit-learn's MLPClassifier against one nnlib epoch. Times are the best of several repeats; nnlib
-and its yardstick take turns, repeat by repeat, and PyTorch runs on its own (see
-``run_step_benchmarks``).
+scikit-learn's MLPClassifier against one nnlib epoch. Times are the best of several repeats; the
+contenders take turns, repeat by repeat, with one thread each by default (``--threads N``: PyTorch
+then runs on its own, see ``run_step_benchmarks``).
 This is a measurement, not a test: the test suite only checks that it runs.
 """
 
@@ -270,7 +270,6 @@ def run_step_benchmarks(repeats, min_time=0.05, seed=0, threads=1, rest=1.0):
     ``rest`` seconds of idling then separate the two sides.
     """
     rows = []
-    torch_apart = threads > 1
     for name, spec in WORKLOADS.items():
         rng = np.random.default_rng(seed)
         X, Y = workload_data(name, rng)
@@ -278,12 +277,13 @@ def run_step_benchmarks(repeats, min_time=0.05, seed=0, threads=1, rest=1.0):
         contenders = {"nnlib": nnlib_step(name, weights, X, Y)[0],
                       "numpy": numpy_step(name, weights, X, Y)[0]}
         torch_fn = torch_step(name, weights, X, Y)
-        if torch_fn and not torch_apart:
+        torch_apart = torch_fn is not None and threads > 1
+        if torch_fn is not None and not torch_apart:
             contenders["torch"] = torch_fn
-        if torch_fn and torch_apart:
-            time.sleep(rest)
+        if torch_apart:
+            time.sleep(rest)  # the previous PyTorch run's threads go quiet
         row = {"workload": name, "torch": None, **best_times(contenders, repeats, min_time)}
-        if torch_fn and torch_apart:
+        if torch_apart:
             time.sleep(rest)
             row["torch"] = best_times({"torch": torch_fn}, repeats, min_time)["torch"]
             time.sleep(rest)
