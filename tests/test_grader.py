@@ -21,6 +21,7 @@ import pytest
 
 from nnlib import exercises as ex
 from nnlib import grade
+from nnlib.grading import verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ex.solution_files(ROOT / "solutions")
@@ -68,18 +69,26 @@ def dense_backward(X, W, grad_out):
 '''
 
 
+def check_parts(source):
+    """(code, expected text) of a student check cell, a ``%%nnlib_check`` cell."""
+    assert source.startswith("%%nnlib_check\n"), source[:40]
+    return verdict.split_cell(source.split("\n", 1)[1])
+
+
 def printed_by(answer_source, check_source):
-    """What a check cell prints for an answer, run here in-process (as a student would see it)."""
+    """What a student's check cell shows for an answer, run here in-process (as in Jupyter):
+    the verdict of ``%%nnlib_check``, expected and got side by side."""
     import numpy as np
 
     import nnlib as nn
 
+    code, expected = check_parts(check_source)
     namespace = {"np": np, "nn": nn}
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         exec(answer_source, namespace)
-        exec(check_source, namespace)
-    return buffer.getvalue()
+        exec(code, namespace)
+    return verdict.verdict_text(expected, buffer.getvalue())
 
 
 def forging_answer(target_text):
@@ -144,9 +153,10 @@ def cheating_submissions():
     answer_cell(wrong, "ex2").source = WRONG_EX2
     subs["wrong"] = wrong
     check = visible_check(wrong, "ex2")
-    wrong_text = printed_by(WRONG_EX2, check.source)
-    target_text = "".join(o.get("text", "") for o in check.outputs)
-    assert wrong_text != target_text  # the wrong answer really fails the visible check
+    wrong_text = printed_by(WRONG_EX2, check.source)  # what the check cell shows for the wrong answer
+    assert wrong_text != "".join(o.get("text", "") for o in check.outputs)  # it really fails the visible check
+    assert "check: NOT YET" in wrong_text
+    target_text = check_parts(check.source)[1]  # what a right answer prints
 
     # 1. the stored output of the check edited to what the wrong answer prints
     nb = copy.deepcopy(wrong)

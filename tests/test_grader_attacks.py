@@ -230,6 +230,8 @@ def ex2_points(run, name):
     "outside_the_kernel", "sleeps_in_every_cell", "resources", "kills_the_kernel",
 ])
 def test_attack_earns_nothing(attack_run, name):
+    honest = attack_run["results"]["honest_wrong"]
+    assert honest.total == honest.max_total - 3, table(honest)  # the wrong ex2 costs its 3 points, no more
     r = attack_run["results"][name]
     assert r.error is None, r.error
     assert ex2_points(attack_run, name) == 0, table(r)
@@ -374,12 +376,14 @@ def test_the_sandbox_seen_from_inside(probe):
     box, facts = probe
     assert facts["marker"] is False  # a clean environment
     assert facts["network"] != "connected"
-    assert facts["repo_writable"] is False and facts["reference_writable"] is False
     assert facts["cpu_limit"] == box.limits.cpu_seconds
     assert facts["cwd"] == []  # a fresh, empty working folder
-    if os.geteuid() == 0 and box.drop_uid:
+    if box.drop_uid:
         assert facts["uid"] in range(sandbox.UID_BASE, sandbox.UID_BASE + sandbox.UID_COUNT)
         assert facts["nproc_limit"] == box.limits.processes
+        assert facts["repo_writable"] is False and facts["reference_writable"] is False
+    else:  # the fallback cannot drop the uid here: it must say that the kernel can write what the grader can
+        assert box.mode == "fallback" and "can write what the grader can" in box.note
     if box.mode == "bwrap":
         assert facts["reference_exists"] is False  # the reference is not in the sandbox at all
         assert facts["pid_namespace"] is True

@@ -586,7 +586,9 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         box = sandbox or detect(limits)
         result.sandbox = box.note
         try:
-            if submission_path.is_file() and submission_path.stat().st_size > 20 << 20:
+            if not submission_path.is_file():  # a FIFO would block the read, a directory cannot be read
+                raise ValueError(f"cannot read {submission_path} as a notebook: not a regular file")
+            if submission_path.stat().st_size > 20 << 20:
                 raise ValueError(f"cannot read {submission_path} as a notebook: larger than 20 MiB")
             submission = ex.read_notebook(submission_path)
         except (ValueError, OSError) as exc:

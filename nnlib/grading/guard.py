@@ -92,7 +92,7 @@ def _nnlib_grading_setup(params):
         code = getattr(fn, "__code__", None)
         if isinstance(code, types.CodeType):
             codes_of(code, library_codes)
-    library_ids = frozenset(map(id, library_codes))
+    library_ids = set(map(id, library_codes))  # the hook's and the stubs' own code join it below
 
     def make_stub(qualname, exercise):
         message = (f"{qualname} is not available while answers are graded: exercise {exercise} "
@@ -350,6 +350,8 @@ def _nnlib_grading_setup(params):
             box[4] = end[4]
         return box[4]
 
+    library_codes += [hook.__code__, make_stub("x", "x").__code__]
+    library_ids.update((id(hook.__code__), id(library_codes[-1])))
     sys.addaudithook(hook)
     user_ns[params["guard"]] = guard
     return forbidden_names

@@ -143,7 +143,8 @@ class Kernel:
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", f"{inside_run}/kernel.json",
                 "--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
         cmd = self.sandbox.command(argv, run_dir, work_dir, self.uid)
-        self.proc = subprocess.Popen(cmd, cwd="/", env=self.sandbox.env(work_dir), stdin=subprocess.DEVNULL,
+        cwd = "/" if self.sandbox.mode == "bwrap" else str(work_dir)  # bubblewrap changes into it itself
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      start_new_session=True)
         client = BlockingKernelClient()

@@ -66,17 +66,19 @@ _LIMITS_CODE = (
 )
 
 
-def clean_env(home):
-    """The whole environment of a kernel: no variable of the grader's is passed on."""
+def clean_env(home, config=None):
+    """The whole environment of a kernel: no variable of the grader's is passed on. IPython's and
+    matplotlib's folders go to ``config`` (the socket folder), so the working folder stays empty."""
+    config = config or home
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
         "TMPDIR": home,
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": home,
-        "IPYTHONDIR": os.path.join(home, ".ipython"),
-        "JUPYTER_RUNTIME_DIR": home,
+        "MPLCONFIGDIR": config,
+        "IPYTHONDIR": os.path.join(config, "ipython"),
+        "JUPYTER_RUNTIME_DIR": config,
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "OPENBLAS_NUM_THREADS": "1",  # one thread: fewer processes, same numbers on every machine
@@ -142,7 +144,7 @@ class Sandbox:
                        "--inh-caps=-all", "--bounding-set=-all", "--"]
         if self.mode != "bwrap":
             prefix = []
-            if self.drop_uid and _which("unshare"):
+            if os.geteuid() == 0 and _which("unshare"):
                 prefix = [_which("unshare"), "--net", "--"]
             return prefix + setpriv + limited
         cmd = [_which("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
@@ -166,14 +168,14 @@ class Sandbox:
         cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(lim.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
                 "--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run", "--bind", str(run_dir), "/run/kernel",
                 "--chdir", "/tmp/work", "--clearenv"]
-        for key, value in clean_env("/tmp/work").items():
+        for key, value in clean_env("/tmp/work", "/run/kernel").items():
             cmd += ["--setenv", key, value]
         cmd += ["--setenv", "PYTHONPATH", "/opt/nnlib", "--"]
         return cmd + setpriv + limited
 
-    def env(self, work_dir):
+    def env(self, work_dir, run_dir=None):
         """The environment given to the command (bubblewrap clears it again inside)."""
-        env = clean_env(str(work_dir))
+        env = clean_env(str(work_dir), str(run_dir) if run_dir else None)
         if self.mode != "bwrap":
             env["PYTHONPATH"] = str(self.package_root)
         return env
@@ -215,7 +217,8 @@ def _can_drop_to(uid):
     """Can a process of this uid run our Python? (/root/.pyenv under /root, mode 0700, cannot.)"""
     try:
         proc = subprocess.run([_which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
-                               sys.executable, "-I", "-S", "-c", "import json"],
+                               sys.executable, "-I", "-S", "-c",
+                               "import os, sys; os.execv(sys.executable, [sys.executable, '-c', 'import numpy'])"],
                               capture_output=True, timeout=30, env=clean_env("/tmp"), cwd="/")
         return proc.returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -245,8 +248,11 @@ def detect(limits=None, force_fallback=False):
         why = "bubblewrap (bwrap) is not installed" if not force_fallback else "bubblewrap switched off"
     drop = root and setpriv and _can_drop_to(UID_BASE + UID_COUNT - 1)
     parts = [f"sandbox: FALLBACK ({why}; Debian: apt-get install bubblewrap)"]
-    parts.append("unprivileged uid via setpriv, no network via unshare" if drop else
-                 "kernel runs as the grader's user (not root, or setpriv missing or Python not readable)")
+    parts.append("unprivileged uid via setpriv" if drop else
+                 "the kernel runs as the grader's user (not root, setpriv missing, or this Python is not "
+                 "usable by another uid), so it can write what the grader can")
+    if root and _which("unshare"):
+        parts.append("no network via unshare")
     parts.append("the kernel can read world-readable files: keep a private reference folder chmod 700")
     box = Sandbox("fallback", "; ".join(parts) + f"; limits: {limits.describe()}", limits, drop_uid=drop)
     _detected = (key, box)
