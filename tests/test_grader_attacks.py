@@ -193,6 +193,18 @@ except OSError:
     subs["kills_the_kernel"] = with_ex2(WRONG_EX2 + "import os\nos.kill(os.getpid(), 9)\n")
     # a solved classmate, graded in the same run: full marks whatever the others do
     subs["solved_classmate"] = solved()
+    # not attacks: two common mistakes in ex4, which must get different hints
+    ans = answer_cell(solved(), "ex4").source
+    for name, (old, new) in {
+        "mistake_transpose": ("delta_h = (delta_o @ W2.T)", "delta_h = (delta_o @ W2)"),
+        "mistake_new_weights": ("    return (W1 - eta * x.T @ delta_h", "    W2 = W2 - eta * h.T @ delta_o\n"
+                                "    delta_h = (delta_o @ W2.T) * h * (1 - h)\n    return (W1 - eta * x.T @ delta_h"),
+    }.items():
+        assert old in ans
+        nb = solved()
+        answer_cell(nb, "ex4").source = ans.replace(old, new).replace("W2 - eta * h.T @ delta_o, b2", "W2, b2") \
+            if name == "mistake_new_weights" else ans.replace(old, new)
+        subs[name] = nb
     return subs
 
 
@@ -301,6 +313,41 @@ def test_denial_of_service_is_bounded(attack_run):
     ex2 = next(e for e in res.exercises if e.name == "ex2")
     assert res.seconds < 60 and ex2.points == 0
     assert attack_run["seconds"] < 240, attack_run["seconds"]
+
+
+def test_hints_tell_common_mistakes_apart(attack_run):
+    r = attack_run["results"]
+    transpose = next(e for e in r["mistake_transpose"].exercises if e.name == "ex4")
+    new_weights = next(e for e in r["mistake_new_weights"].exercises if e.name == "ex4")
+    assert transpose.points == new_weights.points == 0
+    assert "transpose" in transpose.hint and "OLD" not in transpose.hint, transpose.hint
+    assert "OLD weights" in new_weights.hint and "transpose" not in new_weights.hint, new_weights.hint
+    # the visible check fails for both, and the feedback says which visible checks passed (none)
+    assert transpose.expected.startswith("w1 = ") and transpose.visible_passed == []
+
+
+def test_feedback_files_one_per_student(attack_run):
+    folder = attack_run["csv"].with_name("scores_feedback")
+    files = sorted(p.stem for p in folder.glob("*.md"))
+    assert files == sorted(attack_run["results"])
+    text = (folder / "delegates_to_nnlib.md").read_text(encoding="utf-8")
+    assert "**9 of 12 points**" in text and "raised `RuntimeError: nnlib.layers.Dense.backward" in text
+    assert "Not available to this answer: `nnlib.layers.Dense.backward`" in text
+    hidden_error = (folder / "mistake_transpose.md").read_text(encoding="utf-8")
+    assert "(hidden check, 1 point): failed: raised `ValueError: matmul" in hidden_error, hidden_error
+
+
+def test_partial_credit_counts_passed_checks():
+    reference = ex.read_notebook(REFERENCE)
+    table_ = ex.exercise_cells(reference)
+    plan = grader.build_plan(reference, table_, grader.submitted_answers(solved(), reference, table_))
+    records = {k: grader.Record("ok", step.expected or []) for k, step in enumerate(plan)}
+    first_ex4_check = next(k for k, step in enumerate(plan) if step.exercise == "ex4" and step.role == "check")
+    records[first_ex4_check] = grader.Record("ok", [("stdout", "w1 = 0\n")])
+    strict = grader.score(reference, table_, plan, records, {}, TIMEOUT, set())
+    partial = grader.score(reference, table_, plan, records, {}, TIMEOUT, set(), partial=True)
+    assert [e.points for e in strict] == [2, 3, 2, 0, 2]
+    assert [e.points for e in partial] == [2, 3, 2, 2, 2]  # ex4: two hidden checks of 1 point passed
 
 
 def test_the_class_run_says_which_sandbox_it_used(attack_run):
@@ -414,3 +461,28 @@ def test_a_terminated_class_run_still_writes_a_row_per_submission(tmp_path):
     time.sleep(1)
     assert not [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid_of(p) in range(
         sandbox.UID_BASE, sandbox.UID_BASE + sandbox.UID_COUNT)]
+
+
+# --------------------------------------------------------------------------- the same guard without bubblewrap
+
+
+def test_without_bubblewrap_the_guard_still_holds(tmp_path):
+    """The fallback sandbox (no bubblewrap) keeps the guard, the forbidden helpers and the limits:
+    the attacks on the checks still earn nothing and a solved notebook still gets full marks.
+    (Attacks on files are not run here: the fallback may run the kernel as the grader's user.)"""
+    box = sandbox.detect(force_fallback=True)
+    assert box.mode == "fallback"
+    subs = attacks(tmp_path / "unused.csv", tmp_path / "unused.ipynb")
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    names = ["honest_wrong", "input_transformer", "guard_replaced", "delegates_to_nnlib", "solved_classmate"]
+    for name in names:
+        (folder / f"{name}.ipynb").write_text(nbformat.writes(subs[name]), encoding="utf-8")
+    out = io.StringIO()
+    results = {r.submission.stem: r for r in grader.grade_class(
+        folder, tmp_path / "scores.csv", reference=REFERENCE, timeout=TIMEOUT, jobs=2, out=out, sandbox=box)}
+    assert "FALLBACK" in out.getvalue()
+    assert results["solved_classmate"].full_marks, table(results["solved_classmate"])
+    assert results["honest_wrong"].total == 9
+    for name in names[1:4]:
+        assert points(results[name])["ex2"] == 0, table(results[name])

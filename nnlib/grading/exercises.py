@@ -11,9 +11,17 @@ The cell format (see CONTRIBUTING.md, "Exercises"):
   ``check`` and ``hidden`` (dropped from the student version, run by the grader);
   metadata ``{"nnlib": {"exercise": "ex1", "points": 1}}``.
 
-Two compatible extensions: a check cell may carry ``"hint"`` in its ``nnlib`` metadata
-(shown by the grader when the check fails), and any cell tagged ``solution`` (a
-markdown cell that discusses the answer, say) is dropped from the student version.
+Compatible extensions: a check cell may carry ``"hint"`` and ``"mistakes"`` in its ``nnlib``
+metadata (shown by the grader when the check fails; see :func:`nnlib.grading.grader.choose_hint`),
+an answer cell ``"forbidden"`` (nnlib functions its answer may not call while graded) and
+``"partial"``, and any cell tagged ``solution`` (a markdown cell that discusses the answer, say)
+is dropped from the student version.
+
+The student version differs from the solution in four more ways: the title "# Solutions N."
+becomes "# Exercises N.", an answer cell with forbidden helpers says so in a first comment line,
+and every visible check whose output is plain printed text becomes a ``%%nnlib_check`` cell
+(:mod:`nnlib.grading.verdict`) that prints expected and got side by side, with the cell
+``%load_ext nnlib.grading.verdict`` after the first code cell to load it.
 
 Instructor command (from the repository root)::
 
