@@ -128,7 +128,8 @@ def forbidden_of(cell):
     value = _nnlib_meta(cell).get("forbidden", [])
     if not isinstance(value, list):
         return []
-    return [v for v in value if isinstance(v, str) and v.startswith("nnlib.") and v.replace(".", "").replace("_", "").isalnum()]
+    return [v for v in value if isinstance(v, str) and v.startswith("nnlib.")
+            and v.replace(".", "").replace("_", "").isalnum()]
 
 
 def exercise_cells(nb, where="notebook"):

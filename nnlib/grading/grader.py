@@ -32,7 +32,10 @@ How a notebook is graded
 2. A kernel starts in a sandbox (:mod:`nnlib.grading.sandbox`: bubblewrap with no network, a
    private /tmp as working folder, read-only code, an unprivileged uid, CPU/memory/file/process
    limits, a clean environment; a stated fallback without bubblewrap). The working folder holds
-   nothing: no reference, no expected output, no result file.
+   nothing: no reference, no expected output, no result file. Why bubblewrap: one Debian package,
+   no daemon and no configuration, it builds the namespaces (mount, PID, network) per command
+   line, ``--die-with-parent`` takes every process of the submission down with the kernel, and
+   it composes with ``setpriv`` (the uid) and ``setrlimit`` (the limits), all standard tools.
 3. The grader drives the kernel itself (:mod:`nnlib.grading.kernel`, jupyter_client over Unix
    sockets): the guard setup (:mod:`nnlib.grading.guard`), then the reference's cells in order,
    with the submitted answers in place of its answer cells. Expected outputs stay in the
@@ -44,7 +47,8 @@ How a notebook is graded
 5. Forbidden helpers: an answer cell's metadata ``nnlib.forbidden`` lists the nnlib functions
    the exercise asks the student to write; answers cannot call them (checks can).
 6. Limits: a per-cell timeout (interrupt, then kill), a wall-clock limit per notebook, an output
-   cap per cell, and the sandbox's resource limits. An answer that kills the kernel costs its
+   cap per cell (64 KiB kept; a single message over 8 MiB drops the kernel's connection), and
+   the sandbox's resource limits. An answer that kills the kernel costs its
    exercise: the notebook runs again with that answer replaced by its stub.
 
 Scoring is all-or-nothing per exercise by default (a forged visible check is then worthless: the
@@ -60,15 +64,12 @@ them. The limits chosen and the measured times are in README.md ("Exercises").
 """
 
 import argparse
-import csv
-import io
 import json
 import os
 import re
 import secrets
 import signal
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -78,7 +79,7 @@ from pathlib import Path
 from . import exercises as ex
 from . import guard as guard_mod
 from .kernel import Kernel, KernelDied, normalise_outputs, outputs_text
-from .sandbox import Limits, detect
+from .sandbox import detect
 
 #: default per-cell timeout in seconds (every solution cell needs well under 1 s)
 DEFAULT_TIMEOUT = 10.0
@@ -534,13 +535,14 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
             res.points = sum(c.points for c in checks if c.passed)
         if name in killed:
             why = killed[name]
-            res.reason = ("the answer stopped the Python kernel"
-                          + (f" (it ran longer than {timeout:g} s and ignored the interrupt)" if why == "timeout" else ""))
+            ignored = f" (it ran longer than {timeout:g} s and ignored the interrupt)" if why == "timeout" else ""
+            res.reason = "the answer stopped the Python kernel" + ignored
             res.hint = "look for an infinite loop, os._exit or a crash; the other exercises were graded without it"
         elif name in missing:
             res.reason = "no answer cell for this exercise in the submission"
             res.hint = ("the answer cell is found by its cell id, then by the tag 'answer' and "
-                        f"metadata nnlib.exercise = {name!r}: copy your code into the cell of a fresh exercise notebook")
+                        f"metadata nnlib.exercise = {name!r}: copy your code into the cell of a fresh "
+                        "exercise notebook")
         elif not answers_ok:
             bad = next(r for r in answer_records if r is None or r.status != "ok")
             res.reason, res.hint = _answer_failure(bad, timeout)

@@ -24,6 +24,9 @@ from pathlib import Path
 #: at most this many characters of one cell's output are kept (the rest is counted, not stored)
 OUTPUT_CAP = 64 * 1024
 
+#: a larger message from the kernel makes ZeroMQ drop the connection (the grader never holds more)
+MAX_MESSAGE = 8 << 20
+
 #: seconds a kernel has to start and answer kernel_info
 START_TIMEOUT = 60.0
 
@@ -107,6 +110,7 @@ class Kernel:
         self._tmp = None
         self.uid = None
         self.dead = False
+        self._context = None
 
     # ------------------------------------------------------------------ start and stop
 
@@ -147,7 +151,11 @@ class Kernel:
         self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      start_new_session=True)
-        client = BlockingKernelClient()
+        import zmq
+
+        self._context = zmq.Context()
+        self._context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)  # for every socket of this client
+        client = BlockingKernelClient(context=self._context)
         client.load_connection_info(dict(info, ip=str(run_dir / "k")))
         self.client = client
         start = time.monotonic()
@@ -177,6 +185,12 @@ class Kernel:
             except Exception:  # noqa: BLE001 - stopping must never fail
                 pass
             self.client = None
+        if getattr(self, "_context", None) is not None:
+            try:
+                self._context.destroy(linger=0)
+            except Exception:  # noqa: BLE001
+                pass
+            self._context = None
         if self.proc is not None:
             for target in (lambda: os.killpg(self.proc.pid, signal.SIGKILL), self.proc.kill):
                 try:

@@ -90,7 +90,8 @@ def feedback_markdown(result):
                 extra = f": raised `{c.error}: {c.error_message}`"
             elif not c.passed and c.message and c.message != "the output differs from the reference":
                 extra = f": {c.message}"
-            lines.append(f"- check {i} ({kind}, {_fmt(c.points)} point{'s' if c.points != 1 else ''}): {verdict}{extra}")
+            plural = "s" if c.points != 1 else ""
+            lines.append(f"- check {i} ({kind}, {_fmt(c.points)} point{plural}): {verdict}{extra}")
         if not e.passed:
             lines += ["", f"Why: {e.reason}."]
             if e.expected is not None:

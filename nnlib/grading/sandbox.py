@@ -166,7 +166,8 @@ class Sandbox:
         for r, t in mounts:
             cmd += ["--ro-bind", str(r), t]
         cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(lim.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
-                "--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run", "--bind", str(run_dir), "/run/kernel",
+                "--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run",
+                "--bind", str(run_dir), "/run/kernel",
                 "--chdir", "/tmp/work", "--clearenv"]
         for key, value in clean_env("/tmp/work", "/run/kernel").items():
             cmd += ["--setenv", key, value]
