@@ -122,10 +122,14 @@ class Sandbox:
         self.limits = limits
         self.package_root = Path(package_root or Path(__file__).resolve().parents[2])
         self.drop_uid = drop_uid
+        self.issued = []
 
     def new_uid(self):
+        """A uid for the next kernel (kept in ``issued``: a test can look for its processes)."""
         with _uid_lock:
-            return UID_BASE + next(_uids) % UID_COUNT
+            uid = UID_BASE + next(_uids) % UID_COUNT
+            self.issued.append(uid)
+            return uid
 
     # the folder the kernel sees as its socket folder, and its working folder
     def inside_paths(self, run_dir, work_dir):
