@@ -148,13 +148,13 @@ try:
 except OSError:
     pass
 _script = (f"sleep 4; echo 'cheater,{BACKPROP},9,9,9,9,9,45,45,' > {str(csv_path)!r}; "
-           f"echo broken > {str(ref_copy)!r}; echo broken > {str(REFERENCE)!r}")
+           f"echo broken > {str(ref_copy)!r}")
 try:
     subprocess.Popen(["sh", "-c", _script], start_new_session=True,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 except OSError:
     pass
-for _target in ({str(csv_path)!r}, {str(ref_copy)!r}, {str(REFERENCE)!r}):
+for _target in ({str(csv_path)!r}, {str(ref_copy)!r}):  # (the reference graded against is the copy)
     try:
         open(_target, "a").write("tampered")
     except OSError:
