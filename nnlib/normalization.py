@@ -65,7 +65,7 @@ class BatchNorm(Layer):
     def backward(self, grad_output):
         self._check_forward_done(self._cache)
         X_hat, inv_std, training = self._cache
-        self._check_grad(grad_output, X_hat.shape)
+        grad_output = self._check_grad(grad_output, X_hat.shape)
         G = grad_output
         self.gamma.grad[...] = np.sum(G * X_hat, axis=0, keepdims=True)
         self.beta.grad[...] = np.sum(G, axis=0, keepdims=True)

@@ -54,7 +54,7 @@ class Residual(Layer):
 
     def backward(self, grad_output):
         self._check_forward_done(self._shape)
-        self._check_grad(grad_output, self._shape)
+        grad_output = self._check_grad(grad_output, self._shape)
         grad = grad_output
         for layer in reversed(self.layers):
             grad = layer.backward(grad)
