@@ -40,6 +40,9 @@ class BatchNorm(Layer):
         self.running_var = np.ones((1, self.n_features))
         self._cache = None
 
+    #: arrays kept besides the parameters, saved by ``nnlib.serialization``
+    buffers = ("running_mean", "running_var")
+
     def parameters(self):
         return [self.gamma, self.beta]
 

@@ -71,7 +71,7 @@ class Optimizer:
 
     #: the names of the state vectors a subclass keeps (saved and loaded by ``state_dict``)
     _state_names = ()
-    #: the names of the hyperparameters (saved with the state, checked on loading)
+    #: the names of the hyperparameters (saved with the state, restored on loading)
     _hyper_names = ("lr",)
     #: the state vectors whose overflow would not show in the parameters (a 1 / sqrt(inf) = 0 step)
     _checked_states = ()
