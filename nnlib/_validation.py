@@ -19,10 +19,6 @@ class NonFiniteError(ValueError):
         self.array_name = array_name
 
 
-class TrainingDivergedError(FloatingPointError):
-    """Raised when the loss, the gradients or the parameters become NaN or infinite during training."""
-
-
 _all = np.logical_and.reduce  # all(), without ndarray.all's Python-level wrapper
 
 
@@ -148,8 +144,8 @@ def positive_number(owner, name, value):
 
 def fraction(owner, name, value, *, inclusive_low=True):
     """Return ``value`` as a float after checking 0 <= value < 1 (or 0 < value < 1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{owner}: {name} must be a number, got {value!r} ({type(value).__name__})")
     if isinstance(value, np.bool_):
         raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
     low_ok = value >= 0 if inclusive_low else value > 0

@@ -34,6 +34,12 @@ def _real(owner, z):
     return z
 
 
+def _nonempty_rows(owner, z):
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"{owner}: z must have at least one entry along its last axis, got shape {z.shape}")
+    return z
+
+
 def sigmoid(z):
     """sigma(z) = 1 / (1 + exp(-z)), for any z without a warning.
 
@@ -74,7 +80,8 @@ def tanh_derivative(z):
 
 def sech_squared(z):
     """4 e^{-2|z|} / (1 + e^{-2|z|})^2 for a float64 array, unchecked (the Tanh layer's backward)."""
-    e = np.exp(-2.0 * np.abs(z))
+    e = np.exp(-np.abs(z))
+    e *= e  # e^{-2|z|}, without overflowing -2|z| for |z| near 1e308
     return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
@@ -129,7 +136,7 @@ def softmax(z):
     Subtracting max(z) first changes nothing mathematically (the factor e^{-max}
     cancels) but keeps every exponent <= 0, so softmax(1000, 1001, 1002) works.
     """
-    return softmax_unguarded(_real("softmax", z))
+    return softmax_unguarded(_nonempty_rows("softmax", _real("softmax", z)))
 
 
 def softmax_unguarded(z):
@@ -145,7 +152,7 @@ def log_softmax(z):
     Taking log(softmax(z)) instead would give log(0) = -inf for a very
     unlikely class; this form stays finite.
     """
-    z = _real("log_softmax", z)
+    z = _nonempty_rows("log_softmax", _real("log_softmax", z))
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 

@@ -45,13 +45,14 @@ def _check_rng(name, rng):
 
 
 def _check_args(name, n, rng, **amounts):
-    """n a positive integer, rng a Generator, every amount (noise, factor, turns) a finite number >= 0."""
+    """n a positive integer, rng a Generator, every amount (noise, factor, turns) a number in
+    [0, 1e6] (beyond that the points' coordinates or angles lose all meaning)."""
     n = positive_integer(name, "n", n)
     check_rng(name, rng)
     for label, value in amounts.items():
         value = finite_number(name, label, value)
-        if value < 0:
-            raise ValueError(f"{name}: {label} must be >= 0, got {value}")
+        if not 0 <= value <= 1e6:
+            raise ValueError(f"{name}: {label} must be a number in [0, 1e6], got {value}")
     return n
 
 

@@ -10,20 +10,21 @@ parameter's gradient, eta for the learning rate and t for the step count
 
 import numpy as np
 
-from ._validation import TrainingDivergedError, all_finite, all_finite_quiet, boolean, fraction, positive_number
+from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number
 from .parameter import Parameter
+from .training import TrainingDivergedError
 
 
 def _parameter_list(owner, parameters):
     """A list of distinct Parameters, with a clear error for the usual slips."""
     if isinstance(parameters, Parameter):
         raise TypeError(f"{owner}: parameters must be a list of Parameters, got one Parameter; pass [p]")
-    if callable(parameters):
-        raise TypeError(f"{owner}: parameters must be a list of Parameters, got the method "
-                        f"{getattr(parameters, '__qualname__', parameters)!s}; call it: net.parameters()")
     if hasattr(parameters, "parameters") and hasattr(parameters, "forward"):
         raise TypeError(f"{owner}: parameters must be a list of Parameters, got a "
                         f"{type(parameters).__name__}; pass net.parameters()")
+    if callable(parameters):
+        raise TypeError(f"{owner}: parameters must be a list of Parameters, got the method "
+                        f"{getattr(parameters, '__qualname__', parameters)!s}; call it: net.parameters()")
     try:
         parameters = list(parameters)
     except TypeError:

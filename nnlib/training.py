@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import NonFiniteError, TrainingDivergedError, as_batch, boolean, quiet
+from ._validation import NonFiniteError, as_batch, boolean, quiet
 from .network import Sequential
 
-__all__ = ["History", "TrainingDivergedError", "train", "train_step"]
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised when the loss becomes NaN or infinite during training, or the parameters after a step."""
 
 
 @dataclass
@@ -47,7 +49,7 @@ def _check_targets(X, Y):
             "use Y.reshape(-1, 1) for a single output"
         )
     if Y.shape[0] != X.shape[0]:
-        raise ValueError(f"train: X has {X.shape[0]} samples but Y has {Y.shape[0]}")
+        raise ValueError(f"train: Y must have as many samples as X ({X.shape[0]}), got {Y.shape[0]}")
     return Y
 
 
