@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 import nnlib as nn
 from nnlib import datasets, initializers, metrics
 
+# np.asmatrix, one of the generated inputs, warns that np.matrix is not recommended: we know
+pytestmark = pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+
 # --- generated bad inputs ----------------------------------------------------------------------
 
 FINITE = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
@@ -191,7 +194,7 @@ def test_parameter_values_and_dense_weights(X):
 def test_train_on_bad_data(X, Y):
     net = nn.mlp([2, 2], output="linear", rng=np.random.default_rng(0))
     opt = nn.SGD(net.parameters(), lr=0.01)
-    outcome(lambda: nn.train(net, nn.MSE(), opt, X, Y, epochs=1) and 0.0, ("train", "MeanSquaredError"))
+    outcome(lambda: nn.train(net, nn.MSE(), opt, X, Y, epochs=1) and 0.0, ("train", "MeanSquaredError", "Sequential"))
 
 
 @SETTINGS
@@ -433,3 +436,17 @@ def test_the_checks_never_warn_on_huge_or_mixed_infinite_values():
         with pytest.raises(ValueError, match="Linear: input X contains NaN or inf"):
             nn.Linear().forward(np.array([[np.inf, -np.inf]]))
         nn.MSE()(np.full((3, 1), 1e300), np.full((3, 1), 1e300))
+
+
+def test_other_flags_are_bools_too():
+    net = nn.mlp([2, 1], rng=np.random.default_rng(0))
+    from nnlib.callbacks import EarlyStopping
+    with pytest.raises(TypeError, match="EarlyStopping: restore_best must be True or False, got 'no'"):
+        EarlyStopping(net, restore_best="no")
+    with pytest.raises(TypeError, match="EarlyStopping: min_delta must be a number, got '0'"):
+        EarlyStopping(net, min_delta="0")
+    with pytest.raises(TypeError, match="Sequential.set_training: training must be True or False"):
+        net.set_training("False")
+    with pytest.raises(TypeError, match="train: shuffle must be True or False"):
+        nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)), epochs=1,
+                 shuffle="yes")
