@@ -29,6 +29,7 @@ _EXPORTS = {
     "optimizers": ["SGD", "Adam", "Momentum", "Optimizer", "RMSProp", "clip_gradient_norm"],
     "parameter": ["Parameter"],
     "perceptron": ["Perceptron"],
+    "serialization": ["load", "save"],
     "training": ["History", "TrainingDivergedError", "train", "train_step"],
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}

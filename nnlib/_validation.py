@@ -19,7 +19,73 @@ class NonFiniteError(ValueError):
         self.array_name = array_name
 
 
+_all = np.logical_and.reduce  # all(), without ndarray.all's Python-level wrapper
+
+
+def all_finite(array):
+    """True when a float64 array holds no NaN and no inf, without any floating-point warning.
+
+    (A sum would be one pass too, but it overflows, and warns, for entries near 1e308.)
+    """
+    return bool(_all(np.isfinite(array), axis=None))
+
+
 _total = np.add.reduce  # the sum, without ndarray.sum's Python-level wrapper
+
+
+class quiet:
+    """``quiet.on`` is True while ``nnlib.train_step`` runs inside its own
+    ``np.errstate(over="ignore", invalid="ignore")``: the checks may then use the faster
+    ``all_finite_quiet``, whose sum could otherwise warn."""
+
+    on = False
+
+
+def all_finite_quiet(array):
+    """``all_finite`` for callers that run inside ``np.errstate(over="ignore", invalid="ignore")``
+    (an optimiser's step): one sum, which is NaN or inf if any entry is, checked again entry by
+    entry when it overflowed."""
+    return math.isfinite(_total(array, axis=None)) or all_finite(array)
+
+
+def _type_name(value):
+    return type(value).__name__
+
+
+def _refuse_array_subclasses(owner, name, array):
+    if isinstance(array, np.ma.MaskedArray):
+        raise TypeError(f"{owner}: {name} must be a plain numpy array, got a masked array "
+                        "(its mask would be ignored: fill or drop the masked entries first)")
+    if isinstance(array, np.matrix):
+        return np.asarray(array)
+    return array
+
+
+def _as_numeric_array(owner, name, array):
+    """An ndarray of real numbers (float, int, uint, bool kinds) from an array or a (nested) list."""
+    if isinstance(array, np.ndarray):
+        array = _refuse_array_subclasses(owner, name, array)
+    elif isinstance(array, (list, tuple)):
+        try:
+            array = np.asarray(array)
+        except ValueError:
+            raise ValueError(f"{owner}: {name} must be a rectangular array, got a ragged list") from None
+    else:
+        raise TypeError(f"{owner}: {name} must be a numpy array, got {_type_name(array)}")
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{owner}: {name} must hold real numbers, got dtype {array.dtype}")
+    return array
+
+
+def real_array(owner, name, value):
+    """``value`` (an array, a list or a number) as a finite float64 array of any shape."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        value = np.asarray(value, dtype=np.float64)
+    array = _as_numeric_array(owner, name, value)
+    array = np.asarray(array, dtype=np.float64)
+    if not all_finite(array):
+        raise NonFiniteError(owner, name)
+    return array
 
 
 def as_batch(owner, name, array, n_features=None):
@@ -29,20 +95,14 @@ def as_batch(owner, name, array, n_features=None):
     A 1-D array is refused rather than guessed at: (d,) could mean one sample
     or d samples of one feature.
     """
-    # fast path for the common case (a float64 matrix of the right width): one reduction
-    # checks finiteness, since a NaN or inf anywhere makes the sum NaN or inf
-    if (type(array) is np.ndarray and array.dtype == np.float64 and array.ndim == 2
+    # fast path for the common case (a float64 matrix of the right width): one dot product
+    # checks finiteness (see all_finite)
+    if (type(array) is np.ndarray and array.dtype == np.float64 and array.ndim == 2 and array.size
             and (n_features is None or array.shape[1] == n_features)):
-        if math.isfinite(_total(array, axis=None)) or np.isfinite(array).all():  # the sum may overflow
+        if all_finite_quiet(array) if quiet.on else all_finite(array):
             return array
         raise NonFiniteError(owner, name)
-    if not isinstance(array, np.ndarray):
-        if isinstance(array, (list, tuple)):
-            array = np.asarray(array, dtype=np.float64)
-        else:
-            raise TypeError(f"{owner}: {name} must be a numpy array, got {type(array).__name__}")
-    if array.dtype.kind not in "fiub":
-        raise TypeError(f"{owner}: {name} must hold numbers, got dtype {array.dtype}")
+    array = _as_numeric_array(owner, name, array)
     if array.ndim != 2:
         hint = ""
         if array.ndim == 1:
@@ -55,9 +115,11 @@ def as_batch(owner, name, array, n_features=None):
         raise ValueError(
             f"{owner}: {name} must have {n_features} features (columns), got shape {array.shape}"
         )
-    if array.dtype.kind != "f":
-        array = array.astype(np.float64)
-    if not np.isfinite(array).all():
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"{owner}: {name} must hold at least one sample and one feature, got shape {array.shape}")
+    if array.dtype != np.float64:
+        array = array.astype(np.float64)  # ints, bools, float16/32: computed in float64
+    if not all_finite(array):
         raise NonFiniteError(owner, name)
     return array
 
@@ -73,19 +135,53 @@ def same_shape(owner, prediction, target):
 
 def positive_number(owner, name, value):
     """Return ``value`` as a float after checking that it is a finite number > 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{owner}: {name} must be a number, got {value!r} ({type(value).__name__})")
+    if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{owner}: {name} must be a finite number > 0, got {value}")
     return float(value)
 
 
 def fraction(owner, name, value, *, inclusive_low=True):
     """Return ``value`` as a float after checking 0 <= value < 1 (or 0 < value < 1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{owner}: {name} must be a number, got {value!r} ({type(value).__name__})")
+    if isinstance(value, np.bool_):
+        raise TypeError(f"{owner}: {name} must be a number, got {value!r}")
     low_ok = value >= 0 if inclusive_low else value > 0
     if not (low_ok and value < 1):
         bound = "0 <=" if inclusive_low else "0 <"
         raise ValueError(f"{owner}: {name} must satisfy {bound} {name} < 1, got {value}")
     return float(value)
+
+
+def boolean(owner, name, value):
+    """Return ``value`` after checking that it is a bool (a string such as 'False' is truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {name} must be True or False, got {value!r} ({_type_name(value)})")
+    return bool(value)
+
+
+def positive_integer(owner, name, value, *, minimum=1):
+    """Return ``value`` as an int after checking that it is an integer >= ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{owner}: {name} must be an integer, got {value!r} ({_type_name(value)})")
+    if value < minimum:
+        raise ValueError(f"{owner}: {name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def finite_number(owner, name, value):
+    """Return ``value`` as a float after checking that it is a finite real number."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{owner}: {name} must be a number, got {value!r} ({_type_name(value)})")
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: {name} must be a finite number, got {value}")
+    return float(value)
+
+
+def check_rng(owner, rng):
+    """Refuse anything but a numpy Generator (randomness is always explicit)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{owner}: rng must be a numpy Generator such as np.random.default_rng(0), "
+                        f"got {_type_name(rng)}")

@@ -8,6 +8,8 @@ weights back. Chapter 10 (``book/10_training_in_practice.ipynb``).
 
 import numpy as np
 
+from ._validation import boolean, finite_number
+
 
 class EarlyStopping:
     """Stop when ``history.val_loss`` has not improved for ``patience`` epochs.
@@ -29,12 +31,13 @@ class EarlyStopping:
             raise TypeError(f"EarlyStopping: net must be an nnlib network, got {type(net).__name__}")
         if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 1:
             raise ValueError(f"EarlyStopping: patience must be a positive integer, got {patience!r}")
-        if not np.isfinite(min_delta) or min_delta < 0:
+        min_delta = finite_number("EarlyStopping", "min_delta", min_delta)
+        if min_delta < 0:
             raise ValueError(f"EarlyStopping: min_delta must be a finite number >= 0, got {min_delta!r}")
         self.net = net
         self.patience = int(patience)
         self.min_delta = float(min_delta)
-        self.restore_best = bool(restore_best)
+        self.restore_best = boolean("EarlyStopping", "restore_best", restore_best)
         self.best_epoch = None
         self.best_loss = np.inf
         self.stopped_epoch = None

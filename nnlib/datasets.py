@@ -6,6 +6,8 @@ from scikit-learn's package files (``load_digits``), loaded only when asked.
 
 import numpy as np
 
+from ._validation import check_rng, finite_number, positive_integer
+
 #: the four inputs of a two-input boolean function, in truth-table order
 BOOLEAN_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
@@ -31,20 +33,32 @@ def boolean_function(index):
     """The boolean function of two inputs number ``index`` (0..15): its outputs on
     (0,0), (0,1), (1,0), (1,1) are the bits of ``index``, most significant first.
     Returns X (4, 2) and y (4, 1)."""
-    if not 0 <= int(index) <= 15:
+    index = positive_integer("boolean_function", "index", index, minimum=0)
+    if index > 15:
         raise ValueError(f"boolean_function: index must be in 0..15, got {index!r}")
     bits = [(int(index) >> (3 - k)) & 1 for k in range(4)]
     return BOOLEAN_INPUTS.copy(), np.array(bits, dtype=np.float64).reshape(-1, 1)
 
 
 def _check_rng(name, rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{name}: rng must be a numpy Generator, got {type(rng).__name__}")
+    check_rng(name, rng)
+
+
+def _check_args(name, n, rng, **amounts):
+    """n a positive integer, rng a Generator, every amount (noise, factor, turns) a number in
+    [0, 1e6] (beyond that the points' coordinates or angles lose all meaning)."""
+    n = positive_integer(name, "n", n)
+    check_rng(name, rng)
+    for label, value in amounts.items():
+        value = finite_number(name, label, value)
+        if not 0 <= value <= 1e6:
+            raise ValueError(f"{name}: {label} must be a number in [0, 1e6], got {value}")
+    return n
 
 
 def xor_blobs(n, rng, noise=0.15):
     """n points around the four corners (+-1, +-1); label 1 where the signs differ."""
-    _check_rng("xor_blobs", rng)
+    n = _check_args("xor_blobs", n, rng, noise=noise)
     corners = rng.integers(0, 2, size=(n, 2)) * 2 - 1
     X = corners + noise * rng.normal(size=(n, 2))
     y = (corners[:, 0] != corners[:, 1]).astype(np.float64).reshape(-1, 1)
@@ -53,7 +67,7 @@ def xor_blobs(n, rng, noise=0.15):
 
 def circles(n, rng, noise=0.1, factor=0.5):
     """Two concentric rings: the inner one (radius ``factor``) is class 1."""
-    _check_rng("circles", rng)
+    n = _check_args("circles", n, rng, noise=noise, factor=factor)
     labels = rng.integers(0, 2, size=n)
     angles = rng.uniform(0, 2 * np.pi, size=n)
     radius = np.where(labels == 1, factor, 1.0)
@@ -64,7 +78,7 @@ def circles(n, rng, noise=0.1, factor=0.5):
 
 def moons(n, rng, noise=0.1):
     """Two interleaving half circles; the lower, shifted one is class 1."""
-    _check_rng("moons", rng)
+    n = _check_args("moons", n, rng, noise=noise)
     labels = rng.integers(0, 2, size=n)
     t = rng.uniform(0, np.pi, size=n)
     X = np.where(
@@ -78,7 +92,7 @@ def moons(n, rng, noise=0.1):
 
 def spiral(n, rng, noise=0.1, turns=1.5):
     """Two interleaved spiral arms; the second arm (rotated by pi) is class 1."""
-    _check_rng("spiral", rng)
+    n = _check_args("spiral", n, rng, noise=noise, turns=turns)
     labels = rng.integers(0, 2, size=n)
     r = rng.uniform(0.05, 1.0, size=n)
     theta = 2 * np.pi * turns * r + np.pi * labels
@@ -89,6 +103,9 @@ def spiral(n, rng, noise=0.1, turns=1.5):
 
 def one_hot(labels, n_classes):
     """Integer labels (n,) -> one-hot rows (n, n_classes)."""
+    n_classes = positive_integer("one_hot", "n_classes", n_classes)
+    if isinstance(labels, np.ma.MaskedArray):
+        raise TypeError("one_hot: labels must be a plain numpy array, got a masked array")
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
         raise ValueError(f"one_hot: labels must be 1-D integers, got shape {labels.shape}, dtype {labels.dtype}")

@@ -18,7 +18,11 @@ Tolerance policy (float64):
 Chapter 5 (``book/05_backpropagation.ipynb``) runs these checks on every worked example.
 """
 
+import contextlib
+
 import numpy as np
+
+from ._validation import positive_number, real_array, same_shape
 
 #: the step and tolerance of the policy above
 STEP = 1e-6
@@ -27,8 +31,9 @@ TOLERANCE = 1e-7
 
 def relative_error(analytic, numerical):
     """||a - g|| / max(||a|| + ||g||, 1e-12): scale-free, 0 when they agree exactly."""
-    a = np.asarray(analytic, dtype=np.float64)
-    g = np.asarray(numerical, dtype=np.float64)
+    a = real_array("relative_error", "analytic", analytic)
+    g = real_array("relative_error", "numerical", numerical)
+    same_shape("relative_error", a, g)  # (3,) against (3, 1) would broadcast to 3 x 3
     return float(np.linalg.norm(a - g) / max(np.linalg.norm(a) + np.linalg.norm(g), 1e-12))
 
 
@@ -36,8 +41,15 @@ def numerical_gradient(f, x, h=STEP):
     """Centred-difference gradient of the scalar function f() with respect to the array x.
 
     x is perturbed in place, one entry at a time, and restored; f takes no
-    arguments and reads x (so x can be a layer's weight array).
+    arguments and reads x (so x can be a layer's weight array). x must therefore be a
+    float64 array: an integer array would round x + h back to x, a float32 one lose h.
     """
+    if not callable(f):
+        raise TypeError(f"numerical_gradient: f must be a function of no arguments, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError("numerical_gradient: x must be a float64 numpy array (it is perturbed in place), "
+                        f"got {getattr(x, 'dtype', type(x).__name__)}")
+    h = positive_number("numerical_gradient", "step h", h)
     grad = np.zeros_like(x, dtype=np.float64)
     for i in np.ndindex(x.shape):
         original = x[i]
@@ -50,6 +62,32 @@ def numerical_gradient(f, x, h=STEP):
     return grad
 
 
+@contextlib.contextmanager
+def _fixed_dropout_masks(layers):
+    """Make every Dropout layer draw the same mask on each forward pass (the one of the first),
+    so that finite differences see one fixed function; the generators are put back afterwards."""
+    from .layers import Dropout  # here: gradcheck is imported by the layers' tests only
+
+    dropouts = [layer for layer in layers if isinstance(layer, Dropout)]
+    saved = [layer.rng.bit_generator.state for layer in dropouts]
+    originals = [layer._forward for layer in dropouts]
+
+    def fixed(layer, state):
+        def forward(X):
+            layer.rng.bit_generator.state = state
+            return type(layer)._forward(layer, X)
+        return forward
+
+    try:
+        for layer, state in zip(dropouts, saved):
+            layer._forward = fixed(layer, state)
+        yield
+    finally:
+        for layer, state, original in zip(dropouts, saved, originals):
+            del layer._forward
+            layer.rng.bit_generator.state = state
+
+
 def check_network(net, loss, X, Y, h=STEP):
     """Relative error of backprop against finite differences for every parameter of ``net``.
 
@@ -58,13 +96,14 @@ def check_network(net, loss, X, Y, h=STEP):
     def objective():
         return loss(net.forward(X), Y)
 
-    prediction = net.forward(X)
-    net.backward(loss.gradient(prediction, Y))
-    analytic = {(layer, p): p.grad.copy() for layer in net.layers for p in layer.parameters()}
-    errors = {}
-    for (layer, p), grad in analytic.items():
-        numeric = numerical_gradient(objective, p.value, h)
-        errors[f"{layer.name}.{p.name}"] = relative_error(grad, numeric)
+    with _fixed_dropout_masks(net.layers):
+        prediction = net.forward(X)
+        net.backward(loss.gradient(prediction, Y))
+        analytic = {(layer, p): p.grad.copy() for layer in net.layers for p in layer.parameters()}
+        errors = {}
+        for (layer, p), grad in analytic.items():
+            numeric = numerical_gradient(objective, p.value, h)
+            errors[f"{layer.name}.{p.name}"] = relative_error(grad, numeric)
     return errors
 
 
@@ -74,18 +113,21 @@ def check_layer(layer, X, rng, h=STEP):
     Uses the scalar L = sum(R * layer(X)) with a fixed random R, so dL/d(output) = R.
     Returns {"input": error, "<param name>": error, ...}.
     """
-    X = np.array(X, dtype=np.float64)
-    R = rng.normal(size=layer.forward(X).shape)
+    X = np.array(real_array("check_layer", "X", X))  # a copy, perturbed in place
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"check_layer: rng must be a numpy Generator, got {type(rng).__name__}")
+    with _fixed_dropout_masks([layer]):
+        R = rng.normal(size=layer.forward(X).shape)
 
-    def objective():
-        return float(np.sum(R * layer.forward(X)))
+        def objective():
+            return float(np.sum(R * layer.forward(X)))
 
-    layer.forward(X)
-    grad_input = layer.backward(R)
-    analytic = {p.name: p.grad.copy() for p in layer.parameters()}
-    errors = {"input": relative_error(grad_input, numerical_gradient(objective, X, h))}
-    for p in layer.parameters():
-        errors[p.name] = relative_error(analytic[p.name], numerical_gradient(objective, p.value, h))
+        layer.forward(X)
+        grad_input = layer.backward(R)
+        analytic = {p.name: p.grad.copy() for p in layer.parameters()}
+        errors = {"input": relative_error(grad_input, numerical_gradient(objective, X, h))}
+        for p in layer.parameters():
+            errors[p.name] = relative_error(analytic[p.name], numerical_gradient(objective, p.value, h))
     return errors
 
 

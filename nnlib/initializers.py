@@ -7,13 +7,28 @@ sigmoid/tanh layers, He does the same for ReLU layers (which zero half their inp
 
 import numpy as np
 
+from ._validation import check_rng as _check_rng
+from ._validation import finite_number, positive_number
 
-def _check_rng(name, rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"{name}: rng must be a numpy Generator such as np.random.default_rng(0), "
-            f"got {type(rng).__name__}"
-        )
+
+def _check_shape(name, shape):
+    """A weight shape (n_in, n_out) of two positive integers."""
+    if (not isinstance(shape, tuple) or len(shape) != 2
+            or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape)):
+        raise TypeError(f"{name}: shape must be a pair of integers (n_in, n_out), got {shape!r}")
+    if min(shape) < 1:
+        raise ValueError(f"{name}: shape must be (n_in, n_out) with both >= 1, got {shape}")
+
+
+def _factory(function):
+    """Mark a function that makes initialisers (so Dense can say 'call it first')."""
+    function.is_factory = True
+    return function
+
+
+def needs_rng(init):
+    """True unless ``init`` is known to draw nothing (zeros, constant(...))."""
+    return not getattr(init, "deterministic", False)
 
 
 def zeros(shape, rng=None):
@@ -21,17 +36,26 @@ def zeros(shape, rng=None):
     return np.zeros(shape)
 
 
+zeros.deterministic = True
+
+
+@_factory
 def constant(value):
     """Return an initialiser that fills the array with ``value``."""
+    value = finite_number("constant", "value", value)
 
     def init(shape, rng=None):
-        return np.full(shape, float(value))
+        return np.full(shape, value)
 
+    init.deterministic = True
+    init.__name__ = f"constant({value:g})"
     return init
 
 
+@_factory
 def normal(std=0.01):
     """Return an initialiser drawing from N(0, std^2)."""
+    std = positive_number("normal", "std", std)
 
     def init(shape, rng):
         _check_rng("normal", rng)
@@ -43,6 +67,7 @@ def normal(std=0.01):
 def xavier_uniform(shape, rng):
     """Glorot/Xavier: U(-a, a) with a = sqrt(6 / (n_in + n_out)), so Var = 2 / (n_in + n_out)."""
     _check_rng("xavier_uniform", rng)
+    _check_shape("xavier_uniform", shape)
     n_in, n_out = shape
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=shape)
@@ -51,6 +76,7 @@ def xavier_uniform(shape, rng):
 def xavier_normal(shape, rng):
     """Glorot/Xavier: N(0, 2 / (n_in + n_out))."""
     _check_rng("xavier_normal", rng)
+    _check_shape("xavier_normal", shape)
     n_in, n_out = shape
     return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
 
@@ -58,6 +84,7 @@ def xavier_normal(shape, rng):
 def he_normal(shape, rng):
     """He/Kaiming: N(0, 2 / n_in), for ReLU layers."""
     _check_rng("he_normal", rng)
+    _check_shape("he_normal", shape)
     n_in, _ = shape
     return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
 

@@ -15,8 +15,8 @@ Every layer has
 import numpy as np
 
 from . import activations as act
-from ._validation import as_batch
-from .initializers import INITIALIZERS, zeros
+from ._validation import all_finite, as_batch, finite_number, fraction, real_array
+from .initializers import INITIALIZERS, needs_rng
 from .parameter import Parameter
 
 
@@ -27,10 +27,18 @@ class Layer:
     training = True
 
     def __init__(self, name=None):
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}: name must be a string, got {type(name).__name__}")
         self.name = name or type(self).__name__
 
     def parameters(self):
         return []
+
+    def forward(self, X):
+        raise NotImplementedError(f"{self.name}: a Layer subclass must implement forward(X)")
+
+    def backward(self, grad_output):
+        raise NotImplementedError(f"{self.name}: a Layer subclass must implement backward(grad_output)")
 
     # A Sequential network checks its input once, at the first layer, and the gradient once, at
     # the last; in between, the arrays come from its own layers, so it calls these unchecked
@@ -42,11 +50,8 @@ class Layer:
         return self.backward(grad_output)
 
     def _check_input(self, X):
-        if not isinstance(X, np.ndarray) or X.ndim != 2:
-            raise ValueError(
-                f"{self.name}: input must be a 2-D array (n_samples, n_features), "
-                f"got {getattr(X, 'shape', type(X).__name__)}"
-            )
+        """X as a finite 2-D float64 array (ints and bools converted)."""
+        return as_batch(self.name, "input X", X)
 
     def _check_forward_done(self, cached):
         if cached is None:
@@ -62,6 +67,13 @@ class Layer:
                 f"{self.name}: grad_output must have the output's shape {expected_shape}, "
                 f"got {grad_output.shape}"
             )
+        if grad_output.dtype != np.float64:
+            if grad_output.dtype.kind not in "fiub":
+                raise TypeError(f"{self.name}: grad_output must hold real numbers, got dtype {grad_output.dtype}")
+            grad_output = grad_output.astype(np.float64)
+        if not all_finite(grad_output):
+            raise ValueError(f"{self.name}: grad_output contains NaN or inf values")
+        return grad_output
 
     def output_size(self, n_in):
         """The number of output features, given ``n_in`` input features."""
@@ -86,29 +98,39 @@ class Dense(Layer):
     """
 
     def __init__(self, n_in, n_out, *, init="xavier", rng=None, weights=None, bias=None, name=None):
-        super().__init__(name or f"Dense({n_in}->{n_out})")
+        super().__init__(name or f"Dense({n_in!r}->{n_out!r})")
         for label, n in (("n_in", n_in), ("n_out", n_out)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+                raise TypeError(f"{self.name}: {label} must be a positive integer, got {n!r} ({type(n).__name__})")
+            if n < 1:
                 raise ValueError(f"{self.name}: {label} must be a positive integer, got {n!r}")
         self.n_in, self.n_out = int(n_in), int(n_out)
         if weights is None:
             init_fn = INITIALIZERS.get(init, init) if isinstance(init, str) else init
-            if not callable(init_fn):
+            if not callable(init_fn) or isinstance(init_fn, type):
                 raise ValueError(
-                    f"{self.name}: init must be one of {sorted(INITIALIZERS)} or a function, got {init!r}"
+                    f"{self.name}: init must be one of {sorted(INITIALIZERS)} or a function "
+                    f"init(shape, rng), got {init!r}"
                 )
-            if init_fn is not zeros and rng is None:
+            if getattr(init_fn, "is_factory", False):
+                raise TypeError(
+                    f"{self.name}: init={init_fn.__name__} makes initialisers; call it first, "
+                    f"for example init={init_fn.__name__}(...)"
+                )
+            if needs_rng(init_fn) and rng is None:
                 raise TypeError(
                     f"{self.name}: random init {init!r} needs rng=np.random.default_rng(seed)"
                 )
             weights = init_fn((self.n_in, self.n_out), rng)
-        weights = np.asarray(weights, dtype=np.float64)
+            weights = real_array(self.name, f"the weights init {getattr(init_fn, '__name__', init_fn)} made", weights)
+        else:
+            weights = real_array(self.name, "weights", weights)
         if weights.shape != (self.n_in, self.n_out):
             raise ValueError(
                 f"{self.name}: weights must have shape (n_in, n_out) = {(self.n_in, self.n_out)}, "
                 f"got {weights.shape}"
             )
-        bias = np.zeros((1, self.n_out)) if bias is None else np.asarray(bias, dtype=np.float64)
+        bias = np.zeros((1, self.n_out)) if bias is None else real_array(self.name, "bias", bias)
         if bias.shape == (self.n_out,):
             bias = bias.reshape(1, self.n_out)  # a 1-D bias is unambiguous: one value per unit
         if bias.shape != (1, self.n_out):
@@ -126,7 +148,9 @@ class Dense(Layer):
         return self.n_out
 
     def forward(self, X):
-        return self._forward(as_batch(self.name, "input X", X, self.n_in))
+        checked = as_batch(self.name, "input X", X, self.n_in)
+        # backward needs X as it is now: keep a copy if it is the caller's array
+        return self._forward(checked.copy() if checked is X else checked)
 
     def _forward(self, X):
         self._X = X
@@ -136,7 +160,7 @@ class Dense(Layer):
 
     def backward(self, grad_output):
         self._check_forward_done(self._X)
-        self._check_grad(grad_output, (self._X.shape[0], self.n_out))
+        grad_output = self._check_grad(grad_output, (self._X.shape[0], self.n_out))
         return self._backward(grad_output)
 
     def _backward(self, grad_output):
@@ -154,13 +178,13 @@ class Activation(Layer):
 
     def __init__(self, function, derivative, name):
         super().__init__(name)
-        self.function = function
-        self.derivative = derivative
+        if function is not None:  # LeakyReLU defines them as methods instead
+            self.function = function
+            self.derivative = derivative
         self._Z = None
 
     def forward(self, X):
-        self._check_input(X)
-        return self._forward(X)
+        return self._forward(self._check_input(X))
 
     def _forward(self, X):
         self._Z = X
@@ -168,7 +192,7 @@ class Activation(Layer):
 
     def backward(self, grad_output):
         self._check_forward_done(self._Z)
-        self._check_grad(grad_output, self._Z.shape)
+        grad_output = self._check_grad(grad_output, self._Z.shape)
         return self._backward(grad_output)
 
     def _backward(self, grad_output):
@@ -198,10 +222,18 @@ class Sigmoid(Activation):
 
 
 class Tanh(Activation):
-    """a = tanh(z); backward uses tanh'(z) = 1 - a^2."""
+    """a = tanh(z); backward uses tanh'(z) = sech^2(z) = 4 e^{-2|z|} / (1 + e^{-2|z|})^2,
+    which keeps full relative precision for every z (1 - a^2 loses it as |a| nears 1)."""
 
     def __init__(self, name=None):
         super().__init__(act.tanh, act.tanh_derivative, name or "Tanh")
+
+    def _forward(self, X):
+        self._Z = X
+        return np.tanh(X)
+
+    def _backward(self, grad_output):
+        return grad_output * act.sech_squared(self._Z)
 
 
 class ReLU(Activation):
@@ -209,6 +241,10 @@ class ReLU(Activation):
 
     def __init__(self, name=None):
         super().__init__(act.relu, act.relu_derivative, name or "ReLU")
+
+    def _forward(self, X):
+        self._Z = X
+        return np.maximum(X, 0.0)
 
     def _backward(self, grad_output):
         return grad_output * (self._Z > 0)
@@ -218,12 +254,17 @@ class LeakyReLU(Activation):
     """a = z for z > 0, alpha z otherwise."""
 
     def __init__(self, alpha=0.01, name=None):
-        self.alpha = float(alpha)
-        super().__init__(
-            lambda z: act.leaky_relu(z, self.alpha),
-            lambda z: act.leaky_relu_derivative(z, self.alpha),
-            name or f"LeakyReLU({self.alpha:g})",
-        )
+        self.alpha = finite_number("LeakyReLU", "alpha", alpha)
+        if self.alpha < 0:
+            raise ValueError(f"LeakyReLU: alpha must be >= 0, got {alpha!r}")
+        super().__init__(None, None, name or f"LeakyReLU({self.alpha:g})")
+
+    # methods rather than closures, so that a copied or pickled layer uses its own alpha
+    def function(self, z):
+        return np.where(z > 0, z, self.alpha * z)
+
+    def derivative(self, z):
+        return np.where(z > 0, 1.0, self.alpha)
 
 
 class Linear(Activation):
@@ -231,6 +272,10 @@ class Linear(Activation):
 
     def __init__(self, name=None):
         super().__init__(act.linear, act.linear_derivative, name or "Linear")
+
+    def _forward(self, X):
+        self._Z = X
+        return X
 
     def _backward(self, grad_output):
         return grad_output
@@ -241,6 +286,13 @@ class Step(Activation):
 
     def __init__(self, name=None):
         super().__init__(act.step, act.step_derivative, name or "Step")
+
+    def _forward(self, X):
+        self._Z = X
+        return (X >= 0).astype(np.float64)
+
+    def _backward(self, grad_output):
+        return np.zeros_like(grad_output)
 
 
 class Softmax(Activation):
@@ -257,7 +309,7 @@ class Softmax(Activation):
 
     def _forward(self, X):
         self._Z = X
-        self._S = act.softmax(X)
+        self._S = act.softmax_unguarded(X)
         return self._S
 
     def _backward(self, grad_output):
@@ -273,16 +325,18 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate, rng, name=None):
+        rate = fraction("Dropout", "rate", rate)
         super().__init__(name or f"Dropout({rate:g})")
-        if not (0 <= rate < 1):
-            raise ValueError(f"{self.name}: rate must satisfy 0 <= rate < 1, got {rate}")
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"{self.name}: rng must be a numpy Generator, got {type(rng).__name__}")
-        self.rate = float(rate)
+        self.rate = rate
         self.rng = rng
         self._mask = None
 
     def forward(self, X):
+        return self._forward(as_batch(self.name, "input X", X))
+
+    def _forward(self, X):
         if not self.training or self.rate == 0:
             self._mask = np.ones_like(X)
             return X
@@ -292,7 +346,10 @@ class Dropout(Layer):
 
     def backward(self, grad_output):
         self._check_forward_done(self._mask)
-        self._check_grad(grad_output, self._mask.shape)
+        grad_output = self._check_grad(grad_output, self._mask.shape)
+        return grad_output * self._mask
+
+    def _backward(self, grad_output):
         return grad_output * self._mask
 
 

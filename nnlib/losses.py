@@ -12,7 +12,7 @@ Shapes: prediction and target are (n_samples, n_outputs) and must match exactly
 
 import numpy as np
 
-from ._validation import as_batch, positive_number, same_shape
+from ._validation import _as_numeric_array, as_batch, boolean, positive_number, same_shape
 from .activations import log_softmax, sigmoid, softmax
 
 #: predictions are clipped to [EPS, 1 - EPS] before a log, so log(0) never happens
@@ -23,6 +23,12 @@ class Loss:
     """Base class: subclasses implement ``_value`` and ``_gradient`` on checked arrays."""
 
     name = "Loss"
+
+    def _value(self, prediction, target):
+        raise NotImplementedError(f"{self.name}: a Loss subclass must implement _value and _gradient")
+
+    def _gradient(self, prediction, target):
+        raise NotImplementedError(f"{self.name}: a Loss subclass must implement _value and _gradient")
 
     def _check(self, prediction, target):
         prediction = as_batch(self.name, "prediction", prediction)
@@ -64,7 +70,7 @@ class MeanSquaredError(Loss):
         if reduction not in ("mean", "sum"):
             raise ValueError(f"MeanSquaredError: reduction must be 'mean' or 'sum', got {reduction!r}")
         self.reduction = reduction
-        self.half = bool(half)
+        self.half = boolean("MeanSquaredError", "half", half)
         self.name = f"MeanSquaredError(reduction={reduction!r}, half={self.half})"
 
     def _scale(self, prediction):
@@ -136,7 +142,7 @@ class BinaryCrossEntropy(Loss):
     """
 
     def __init__(self, from_logits=False):
-        self.from_logits = bool(from_logits)
+        self.from_logits = boolean("BinaryCrossEntropy", "from_logits", from_logits)
         self.name = "BinaryCrossEntropy" + ("(from_logits=True)" if self.from_logits else "")
 
     def _check(self, prediction, target):
@@ -170,6 +176,17 @@ def _check_distribution_rows(owner, target):
         )
 
 
+def _check_probability_rows(owner, prediction):
+    """Each predicted row must be a probability distribution (a softmax output): rows summing to 1."""
+    error = np.abs(prediction.sum(axis=1) - 1.0)
+    if error.max() > 1e-4:  # loose enough for finite differences (h = 1e-6) to step off the simplex
+        bad = int(np.argmax(error))
+        raise ValueError(
+            f"{owner}: each prediction row must be probabilities summing to 1 (a softmax output; "
+            f"use from_logits=True for raw scores), row {bad} sums to {prediction[bad].sum():g}"
+        )
+
+
 class CategoricalCrossEntropy(Loss):
     """CCE, averaged over samples: L = -(1/n) sum_samples sum_k y_k log p_k.
 
@@ -181,7 +198,7 @@ class CategoricalCrossEntropy(Loss):
     """
 
     def __init__(self, from_logits=False):
-        self.from_logits = bool(from_logits)
+        self.from_logits = boolean(type(self).__name__, "from_logits", from_logits)
         self.name = "CategoricalCrossEntropy" + ("(from_logits=True)" if self.from_logits else "")
 
     def _check(self, prediction, target):
@@ -189,6 +206,7 @@ class CategoricalCrossEntropy(Loss):
         _check_distribution_rows(self.name, target)
         if not self.from_logits:
             _check_unit_interval(self.name, "prediction (probabilities)", prediction)
+            _check_probability_rows(self.name, prediction)
         return prediction, target
 
     def _value(self, p, y):
@@ -219,7 +237,7 @@ class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
 
     def _check(self, prediction, labels):
         prediction = as_batch(self.name, "prediction", prediction)
-        labels = np.asarray(labels)
+        labels = _as_numeric_array(self.name, "labels", labels)
         n, k = prediction.shape
         if labels.dtype.kind not in "iu":
             raise TypeError(f"{self.name}: labels must be integers, got dtype {labels.dtype}")
@@ -231,6 +249,7 @@ class SparseCategoricalCrossEntropy(CategoricalCrossEntropy):
             )
         if not self.from_logits:
             _check_unit_interval(self.name, "prediction (probabilities)", prediction)
+            _check_probability_rows(self.name, prediction)
         one_hot = np.zeros_like(prediction)
         one_hot[np.arange(n), labels] = 1.0
         return prediction, one_hot

@@ -5,8 +5,12 @@ Chapter 10 (``book/10_training_in_practice.ipynb``) uses them on the handwritten
 
 import numpy as np
 
+from ._validation import as_batch, positive_integer
+
 
 def _labels(owner, name, labels):
+    if isinstance(labels, np.ma.MaskedArray):
+        raise TypeError(f"{owner}: {name} must be a plain numpy array, got a masked array")
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.dtype.kind not in "iu":
         raise ValueError(
@@ -22,9 +26,7 @@ def predicted_labels(scores, threshold=0.5):
     K = 1 (a sigmoid probability): 1 where the score is >= ``threshold``, else 0.
     Returns integer labels (n,).
     """
-    scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim != 2:
-        raise ValueError(f"predicted_labels: scores must be 2-D (n_samples, n_classes), got shape {scores.shape}")
+    scores = as_batch("predicted_labels", "scores", scores)
     if scores.shape[1] == 1:
         return (scores[:, 0] >= threshold).astype(np.int64)
     return np.argmax(scores, axis=1).astype(np.int64)
@@ -47,6 +49,7 @@ def confusion_matrix(labels, predicted, n_classes):
     The diagonal counts the correct predictions; each row sums to the number of
     examples of that class, so trace(C) / sum(C) is the accuracy.
     """
+    n_classes = positive_integer("confusion_matrix", "n_classes", n_classes)
     labels = _labels("confusion_matrix", "labels", labels)
     predicted = _labels("confusion_matrix", "predicted", predicted)
     if labels.shape != predicted.shape:

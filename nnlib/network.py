@@ -7,6 +7,7 @@ dL/d(its output) into dL/d(its input) (the chain rule, chapter 5:
 
 import numpy as np
 
+from ._validation import as_batch, boolean
 from .layers import ACTIVATION_LAYERS, Dense, Layer
 
 
@@ -19,7 +20,13 @@ class Sequential:
     """
 
     def __init__(self, layers):
-        layers = list(layers)
+        if isinstance(layers, Layer):
+            raise TypeError(f"Sequential: layers must be a list of layers, got one {type(layers).__name__}; "
+                            "pass [layer]")
+        try:
+            layers = list(layers)
+        except TypeError:
+            raise TypeError(f"Sequential: layers must be a list of layers, got {type(layers).__name__}") from None
         if not layers:
             raise ValueError("Sequential: needs at least one layer, got none")
         for i, layer in enumerate(layers):
@@ -31,40 +38,60 @@ class Sequential:
         self._check_sizes_fit()
 
     def _check_sizes_fit(self):
-        """Each Dense layer must take as many features as the layers before it give."""
-        n_features = None
+        """Each Dense layer must take as many features as the layers before it give.
+
+        Element-wise layers (activations, Dropout) keep the width, so the width a network
+        expects at its entry is that of its first Dense layer, whatever comes before it.
+        """
+        n_features = None  # unknown until the first layer that fixes a width
+        self.n_in = None
         for i, layer in enumerate(self.layers):
-            if isinstance(layer, Dense) and n_features is not None and layer.n_in != n_features:
-                raise ValueError(
-                    f"Sequential: layer {i} ({layer.name}) expects {layer.n_in} input features, "
-                    f"but the layers before it give {n_features}"
-                )
-            if isinstance(layer, Dense) or n_features is not None:
-                n_features = layer.output_size(layer.n_in if isinstance(layer, Dense) else n_features)
+            if isinstance(layer, Dense):
+                if n_features is None:
+                    self.n_in = layer.n_in
+                elif layer.n_in != n_features:
+                    raise ValueError(
+                        f"Sequential: layer {i} ({layer.name}) expects {layer.n_in} input features, "
+                        f"but the layers before it give {n_features}"
+                    )
+                n_features = layer.n_out
+            elif n_features is not None:
+                n_features = layer.output_size(n_features)
 
     def forward(self, X):
         """Run X (n, n_in) through every layer and return the output (n, n_out).
 
-        X is checked once, by the first layer; the layers after it receive arrays made by
-        their predecessors, whose sizes were checked when the network was built.
+        X is checked once, at the network's entry (finite, 2-D, the first Dense layer's width,
+        converted to float64); the layers after it receive arrays made by their predecessors,
+        whose sizes were checked when the network was built.
         """
+        return self._forward(X, copy=True)
+
+    def _forward(self, X, copy=False):
+        """``forward``; with copy=False the first Dense keeps the caller's X itself (train_step
+        calls backward right away, before anyone can change X)."""
+        checked = as_batch("Sequential", "input X", X, self.n_in)
+        if copy and checked is X and isinstance(self.layers[0], Dense):
+            checked = X.copy()  # the first Dense keeps X for backward: the caller may change theirs
         # A sigmoid's exp(-z) overflows for z < -709, where 1 / (1 + inf) = 0 is right:
         # one errstate here instead of one per sigmoid layer.
         with np.errstate(over="ignore"):
-            X = self.layers[0].forward(X)
-            for layer in self.layers[1:]:
+            X = checked
+            for layer in self.layers:
                 X = layer._forward(X)
         return X
 
     __call__ = forward
 
     def predict(self, X):
-        """Forward pass in evaluation mode (dropout off), then back to training mode."""
+        """Forward pass in evaluation mode (dropout off); each layer's mode is put back afterwards."""
+        modes = [layer.training for layer in self.layers]
         self.set_training(False)
         try:
             return self.forward(X)
         finally:
-            self.set_training(True)
+            for layer, mode in zip(self.layers, modes):
+                layer.training = mode
 
     def backward(self, grad_output, input_gradient=True):
         """Back-propagate dL/d(output); fills each parameter's ``grad``; returns dL/dX.
@@ -72,9 +99,16 @@ class Sequential:
         With input_gradient=False (as in training) the first Dense layer skips dL/dX,
         which nobody needs, and None is returned.
         """
+        input_gradient = boolean("Sequential.backward", "input_gradient", input_gradient)
+        # checked once, at the last layer (its shape, finite, and that forward ran)
+        return self._backward(self.layers[-1].backward(grad_output), input_gradient, checked=True)
+
+    def _backward(self, grad_output, input_gradient=False, checked=False):
+        """``backward`` without the checks (train_step passes the gradient its loss just made).
+        ``checked``: the last layer has already run its backward on the gradient."""
         layers = self.layers
-        # checked once, at the last layer (its shape, and that forward ran)
-        grad_output = layers[-1].backward(grad_output)
+        if not checked:
+            grad_output = layers[-1]._backward(grad_output)
         for layer in reversed(layers[1:-1]):
             grad_output = layer._backward(grad_output)
         if len(layers) > 1:
@@ -87,8 +121,9 @@ class Sequential:
 
     def set_training(self, training):
         """Switch layers such as Dropout between training and evaluation behaviour."""
+        training = boolean("Sequential.set_training", "training", training)
         for layer in self.layers:
-            layer.training = bool(training)
+            layer.training = training
 
     def parameters(self):
         """Every trainable Parameter, in layer order (W then b for each Dense)."""
@@ -132,12 +167,10 @@ def mlp(sizes, *, hidden="sigmoid", output="sigmoid", init="xavier", rng=None):
     last is followed by the ``hidden`` activation, the last by ``output``
     ('sigmoid', 'softmax', 'linear', ...). ``init`` is an initialiser name or function.
     """
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"mlp: sizes needs at least [n_inputs, n_outputs], got {sizes}")
-    for name in (hidden, output):
-        if name not in ACTIVATION_LAYERS:
-            raise ValueError(f"mlp: activation must be one of {sorted(ACTIVATION_LAYERS)}, got {name!r}")
+    sizes = _sizes("mlp", sizes)
+    for role, name in (("hidden", hidden), ("output", output)):
+        if not isinstance(name, str) or name not in ACTIVATION_LAYERS:
+            raise ValueError(f"mlp: {role} activation must be one of {sorted(ACTIVATION_LAYERS)}, got {name!r}")
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(Dense(n_in, n_out, init=init, rng=rng))
@@ -146,8 +179,23 @@ def mlp(sizes, *, hidden="sigmoid", output="sigmoid", init="xavier", rng=None):
     return Sequential(layers)
 
 
+def _sizes(owner, sizes):
+    """Layer sizes as a list of at least two positive integers."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(f"{owner}: sizes must be a list of layer sizes such as [2, 4, 1], got {sizes!r}")
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"{owner}: sizes needs at least [n_inputs, n_outputs], got {sizes}")
+    for n in sizes:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"{owner}: sizes must be positive integers, got {n!r} in {sizes}")
+        if n < 1:
+            raise ValueError(f"{owner}: sizes must be positive integers, got {n!r} in {sizes}")
+    return [int(n) for n in sizes]
+
+
 def count_parameters(sizes):
     """Parameters of a fully connected network with these layer sizes:
     sum over layers of n_in * n_out (weights) + n_out (biases)."""
-    sizes = list(sizes)
+    sizes = _sizes("count_parameters", sizes)
     return int(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))

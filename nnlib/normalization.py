@@ -40,6 +40,9 @@ class BatchNorm(Layer):
         self.running_var = np.ones((1, self.n_features))
         self._cache = None
 
+    #: arrays kept besides the parameters, saved by ``nnlib.serialization``
+    buffers = ("running_mean", "running_var")
+
     def parameters(self):
         return [self.gamma, self.beta]
 
@@ -65,7 +68,7 @@ class BatchNorm(Layer):
     def backward(self, grad_output):
         self._check_forward_done(self._cache)
         X_hat, inv_std, training = self._cache
-        self._check_grad(grad_output, X_hat.shape)
+        grad_output = self._check_grad(grad_output, X_hat.shape)
         G = grad_output
         self.gamma.grad[...] = np.sum(G * X_hat, axis=0, keepdims=True)
         self.beta.grad[...] = np.sum(G, axis=0, keepdims=True)

@@ -10,57 +10,164 @@ parameter's gradient, eta for the learning rate and t for the step count
 
 import numpy as np
 
-from ._validation import fraction, positive_number
+from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number
 from .parameter import Parameter
+from .training import TrainingDivergedError
+
+
+def _parameter_list(owner, parameters):
+    """A list of distinct Parameters, with a clear error for the usual slips."""
+    if isinstance(parameters, Parameter):
+        raise TypeError(f"{owner}: parameters must be a list of Parameters, got one Parameter; pass [p]")
+    if hasattr(parameters, "parameters") and hasattr(parameters, "forward"):
+        raise TypeError(f"{owner}: parameters must be a list of Parameters, got a "
+                        f"{type(parameters).__name__}; pass net.parameters()")
+    if callable(parameters):
+        raise TypeError(f"{owner}: parameters must be a list of Parameters, got the method "
+                        f"{getattr(parameters, '__qualname__', parameters)!s}; call it: net.parameters()")
+    try:
+        parameters = list(parameters)
+    except TypeError:
+        raise TypeError(f"{owner}: parameters must be a list of Parameters, "
+                        f"got {type(parameters).__name__}") from None
+    if not parameters:
+        raise ValueError(f"{owner}: needs at least one parameter, got none")
+    for p in parameters:
+        if not isinstance(p, Parameter):
+            raise TypeError(f"{owner}: parameters must be nnlib Parameters, got {type(p).__name__}")
+    if len({id(p) for p in parameters}) != len(parameters):
+        raise ValueError(f"{owner}: a parameter appears twice in the list (it would be updated twice)")
+    return parameters
+
+
+def _side_by_side(arrays):
+    """One flat view over ``arrays`` if they lie one after another in one block of memory, else None."""
+    base = arrays[0].base
+    start = arrays[0].__array_interface__["data"][0]
+    address = start
+    for a in arrays:
+        if a.base is not base or base is None or a.__array_interface__["data"][0] != address:
+            return None
+        address += a.nbytes
+    offset = (start - base.__array_interface__["data"][0]) // base.itemsize
+    return base.reshape(-1)[offset:offset + (address - start) // base.itemsize]
 
 
 class Optimizer:
     """Base class. Subclasses implement ``_update(w, g)`` on whole arrays.
 
-    The optimiser gathers its parameters into one contiguous vector ``w`` (and their
-    gradients into ``g``): each Parameter's ``value`` and ``grad`` become views into them,
-    so one update is a handful of whole-vector operations however many layers there are.
-    Write parameters in place (``p.value[...] = ...``); if a parameter's array is replaced
-    (``p.value = ...``), the next ``step`` notices and gathers them again.
+    The optimiser sees all its parameters as one vector ``w`` (and their gradients as
+    ``g``), so one update is a handful of whole-vector operations however many layers
+    there are. Parameters created one after another (the layers of a network) already
+    lie side by side in memory (``nnlib.parameter``): then ``w`` is a view of them and
+    nothing is copied. Otherwise (parameters from different places, or in another
+    order) each step copies them into ``w``, updates it and copies the results back.
+    Either way no parameter's array is ever replaced, so handles such as
+    ``W = layer.W.value`` stay live.
+
+    After each step the parameters and the optimiser's state must be finite; if not,
+    ``step`` raises ``TrainingDivergedError`` (the update overflowed: a learning rate
+    too large or exploding gradients).
     """
+
+    #: the names of the state vectors a subclass keeps (saved and loaded by ``state_dict``)
+    _state_names = ()
+    #: the names of the hyperparameters (saved with the state, restored on loading)
+    _hyper_names = ("lr",)
+    #: the state vectors whose overflow would not show in the parameters (a 1 / sqrt(inf) = 0 step)
+    _checked_states = ()
 
     def __init__(self, parameters, lr):
         name = type(self).__name__
-        self.parameters = list(parameters)
-        if not self.parameters:
-            raise ValueError(f"{name}: needs at least one parameter, got none")
-        for p in self.parameters:
-            if not isinstance(p, Parameter):
-                raise TypeError(f"{name}: parameters must be nnlib Parameters, got {type(p).__name__}")
+        self.parameters = _parameter_list(name, parameters)
         self.lr = positive_number(name, "learning rate lr", lr)
         self.t = 0  # steps taken
-        self._gather()
+        self._size = sum(p.size for p in self.parameters)
+        self._layout()
 
-    def _gather(self):
-        """Copy every value and gradient into one vector each and make the parameters views of them."""
-        sizes = [p.size for p in self.parameters]
-        self._w = np.concatenate([p.value.ravel() for p in self.parameters])
-        self._g = np.concatenate([p.grad.ravel() for p in self.parameters])
-        self._views = []
-        start = 0
-        for p, size in zip(self.parameters, sizes):
-            p.value = self._w[start:start + size].reshape(p.value.shape)
-            p.grad = self._g[start:start + size].reshape(p.grad.shape)
-            self._views.append((p.value, p.grad))
-            start += size
+    def _layout(self):
+        """Find the vectors w and g: views of the parameters if they are side by side, else copies."""
+        self._w = _side_by_side([p.value for p in self.parameters])
+        self._g = _side_by_side([p.grad for p in self.parameters])
+        self._copying = self._w is None or self._g is None
+        if self._copying:
+            self._w, self._g = np.empty(self._size), np.empty(self._size)
 
     def step(self):
-        """Apply one update to every parameter."""
-        for p, (value, grad) in zip(self.parameters, self._views):
-            if p.value is not value or p.grad is not grad:
-                self._gather()  # someone replaced an array: take the new values in
-                break
+        """Apply one update to every parameter; raise TrainingDivergedError if it overflowed."""
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below instead
+            self._step()
+
+    def _step(self):
+        """``step`` without its own error state (``nnlib.train_step`` sets one for the whole step)."""
+        if self._w is None:
+            self._layout()  # after unpickling
+        w, g = self._w, self._g
+        if self._copying:
+            start = 0
+            for p in self.parameters:
+                w[start:start + p.size] = p.value.reshape(-1)
+                g[start:start + p.size] = p.grad.reshape(-1)
+                start += p.size
         self.t += 1
-        self._update(self._w, self._g)
+        self._update(w, g)
+        if self._copying:
+            start = 0
+            for p in self.parameters:
+                p.value[...] = w[start:start + p.size].reshape(p.shape)
+                start += p.size
+        if not all_finite_quiet(w):
+            raise TrainingDivergedError(
+                f"{type(self).__name__}: step {self.t} made parameters NaN or inf (training diverged); "
+                f"try a smaller learning rate than lr={self.lr:g} or clip the gradients"
+            )
+        for state in self._checked_states:
+            if not all_finite_quiet(getattr(self, state)):
+                raise TrainingDivergedError(
+                    f"{type(self).__name__}: step {self.t} overflowed its state {state!r} "
+                    "(the gradients exploded); clip them (clip_gradient_norm) or lower the learning rate"
+                )
 
     def _zeros(self):
         """A state vector (velocity, running square, ...) the size of all parameters together."""
-        return np.zeros_like(self._w)
+        return np.zeros(self._size)
+
+    # --- saving and restoring ----------------------------------------------------------------
+
+    def state_dict(self):
+        """The optimiser's state as named arrays: ``t``, the hyperparameters and the state vectors."""
+        state = {"t": np.array(self.t)}
+        for name in self._hyper_names:
+            state[name] = np.array(getattr(self, name))
+        for name in self._state_names:
+            state[name] = getattr(self, name).copy()
+        return state
+
+    def load_state_dict(self, state):
+        """Restore what ``state_dict`` returned (into an optimiser built on the same parameters)."""
+        owner = type(self).__name__
+        missing = [k for k in ("t", *self._hyper_names, *self._state_names) if k not in state]
+        if missing:
+            raise ValueError(f"{owner}: the saved state lacks {missing} (saved from another optimiser?)")
+        for name in self._state_names:
+            if np.shape(state[name]) != (self._size,):
+                raise ValueError(f"{owner}: saved state {name!r} has shape {np.shape(state[name])}, "
+                                 f"expected ({self._size},) for these parameters")
+        for name in self._hyper_names:
+            value = np.asarray(state[name]).item()
+            setattr(self, name, value)
+        self.t = int(np.asarray(state["t"]).item())
+        for name in self._state_names:
+            getattr(self, name)[...] = state[name]
+
+    # copy and pickle: the vectors w and g are views of the parameters, found again on arrival
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_w"] = state["_g"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
 
 class SGD(Optimizer):
@@ -89,6 +196,9 @@ class Momentum(Optimizer):
         self.form = form
         self.velocity = self._zeros()
 
+    _state_names = ("velocity",)
+    _hyper_names = ("lr", "beta", "form")
+
     def _update(self, w, g):
         v = self.velocity
         v *= self.beta
@@ -108,8 +218,12 @@ class RMSProp(Optimizer):
         super().__init__(parameters, lr)
         self.beta = fraction("RMSProp", "beta", beta)
         self.eps = positive_number("RMSProp", "eps", eps)
-        self.eps_inside_sqrt = bool(eps_inside_sqrt)
+        self.eps_inside_sqrt = boolean("RMSProp", "eps_inside_sqrt", eps_inside_sqrt)
         self.square_avg = self._zeros()
+
+    _state_names = ("square_avg",)
+    _checked_states = ("square_avg",)
+    _hyper_names = ("lr", "beta", "eps", "eps_inside_sqrt")
 
     def _update(self, w, g):
         s = self.square_avg
@@ -138,8 +252,12 @@ class Adam(Optimizer):
         self.beta1 = fraction("Adam", "beta1", beta1)
         self.beta2 = fraction("Adam", "beta2", beta2)
         self.eps = positive_number("Adam", "eps", eps)
-        self.bias_correction = bool(bias_correction)
+        self.bias_correction = boolean("Adam", "bias_correction", bias_correction)
         self.m, self.v = self._zeros(), self._zeros()
+
+    _state_names = ("m", "v")
+    _checked_states = ("v",)
+    _hyper_names = ("lr", "beta1", "beta2", "eps", "bias_correction")
 
     def _update(self, w, g):
         m, v = self.m, self.v
@@ -161,10 +279,19 @@ def clip_gradient_norm(parameters, max_norm):
     norm = sqrt(sum over parameters of ||g||^2); if norm > max_norm every g is
     multiplied by max_norm / norm (the direction is kept). Returns the norm
     before clipping. Chapter 9 uses it against exploding gradients.
+    If the squares overflow (gradients of 1e200), the norm is computed again as
+    s * sqrt(sum (g / s)^2) with s the largest |g|. NaN or inf gradients are refused.
     """
     max_norm = positive_number("clip_gradient_norm", "max_norm", max_norm)
-    parameters = list(parameters)
-    norm = float(np.sqrt(sum(np.sum(p.grad * p.grad) for p in parameters)))
+    parameters = _parameter_list("clip_gradient_norm", parameters)
+    for p in parameters:
+        if not all_finite(p.grad):
+            raise ValueError(f"clip_gradient_norm: the gradient of {p.name!r} contains NaN or inf values")
+    with np.errstate(over="ignore", under="ignore"):
+        norm = float(np.sqrt(sum(np.sum(p.grad * p.grad) for p in parameters)))
+    if not np.isfinite(norm):  # the squares overflowed: scale by the largest entry first
+        largest = max(float(np.max(np.abs(p.grad))) for p in parameters if p.size)
+        norm = largest * float(np.sqrt(sum(np.sum((p.grad / largest) ** 2) for p in parameters)))
     if norm > max_norm:
         scale = max_norm / norm
         for p in parameters:

@@ -11,18 +11,19 @@ a mistake, so training starts even from w = 0.)
 
 import numpy as np
 
-from ._validation import as_batch, positive_number
+from ._validation import as_batch, finite_number, positive_integer, positive_number, real_array
 
 
 class Perceptron:
     """A linear classifier sign(w . x + b) with the classic perceptron rule."""
 
     def __init__(self, n_features, lr=1.0, weights=None, bias=0.0):
+        n_features = positive_integer("Perceptron", "n_features", n_features)
         self.lr = positive_number("Perceptron", "learning rate lr", lr)
-        self.w = np.zeros(n_features) if weights is None else np.array(weights, dtype=np.float64)
+        self.w = np.zeros(n_features) if weights is None else real_array("Perceptron", "weights", weights).copy()
         if self.w.shape != (n_features,):
             raise ValueError(f"Perceptron: weights must have shape ({n_features},), got {self.w.shape}")
-        self.b = float(bias)
+        self.b = finite_number("Perceptron", "bias", bias)
         self.n_features = n_features
 
     def decision_function(self, X):
@@ -36,8 +37,11 @@ class Perceptron:
 
     def update(self, x, y):
         """Apply the rule to one sample x (d,) with label y in {-1, +1}. Returns True if it changed."""
-        if y not in (-1, 1):
+        if isinstance(y, (bool, np.bool_)) or y not in (-1, 1):
             raise ValueError(f"Perceptron: labels must be -1 or +1, got {y!r}")
+        x = real_array("Perceptron", "x", x)
+        if x.shape != self.w.shape:
+            raise ValueError(f"Perceptron: x must have shape {self.w.shape}, got {x.shape}")
         f = float(np.dot(self.w, x) + self.b)
         if y * f <= 0:
             self.w = self.w + self.lr * y * np.asarray(x, dtype=np.float64)
@@ -51,9 +55,12 @@ class Perceptron:
         Returns the list of (epoch, row, w, b) after each update, for tables.
         """
         X = as_batch("Perceptron", "X", X, self.n_features)
+        epochs = positive_integer("Perceptron.fit", "epochs", epochs)
         y = np.asarray(y)
         if y.shape != (X.shape[0],):
             raise ValueError(f"Perceptron: labels y must have shape ({X.shape[0]},), got {y.shape}")
+        if y.dtype.kind not in "iuf" or not np.all((y == 1) | (y == -1)):
+            raise ValueError(f"Perceptron: labels y must be -1 or +1, got {np.unique(y).tolist()[:6]}")
         log = []
         for epoch in range(epochs):
             changed = False

@@ -14,6 +14,7 @@ Chapter 10 (``book/10_training_in_practice.ipynb``).
 
 import numpy as np
 
+from ._validation import boolean
 from .parameter import Parameter
 
 
@@ -65,7 +66,7 @@ class L2Regularized:
             raise TypeError(f"L2Regularized: optimizer must be an nnlib Optimizer, got {type(optimizer).__name__}")
         self.optimizer = optimizer
         self.lam = _strength("L2Regularized", lam)
-        self.include_bias = bool(include_bias)
+        self.include_bias = boolean("L2Regularized", "include_bias", include_bias)
 
     @property
     def parameters(self):

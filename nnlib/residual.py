@@ -11,6 +11,7 @@ gradient down to zero the way a deep stack of sigmoid layers does.
 
 import numpy as np
 
+from ._validation import boolean
 from .layers import Layer
 
 
@@ -34,8 +35,9 @@ class Residual(Layer):
 
     @training.setter
     def training(self, value):
+        value = boolean(self.name, "training", value)
         for layer in self.layers:  # passes the mode on to BatchNorm or Dropout inside
-            layer.training = bool(value)
+            layer.training = value
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
@@ -54,7 +56,7 @@ class Residual(Layer):
 
     def backward(self, grad_output):
         self._check_forward_done(self._shape)
-        self._check_grad(grad_output, self._shape)
+        grad_output = self._check_grad(grad_output, self._shape)
         grad = grad_output
         for layer in reversed(self.layers):
             grad = layer.backward(grad)

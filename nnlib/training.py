@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import NonFiniteError, as_batch
+from ._validation import NonFiniteError, as_batch, boolean, quiet
+from .network import Sequential
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Raised when the loss becomes NaN or infinite during training."""
+    """Raised when the loss becomes NaN or infinite during training, or the parameters after a step."""
 
 
 @dataclass
@@ -32,35 +33,88 @@ class History:
 
 
 def _check_targets(X, Y):
-    Y = np.asarray(Y)
+    if Y is None or not isinstance(Y, (np.ndarray, list, tuple)):
+        raise TypeError(f"train: targets Y must be a numpy array, got {type(Y).__name__}")
+    if isinstance(Y, np.ma.MaskedArray):
+        raise TypeError("train: targets Y must be a plain numpy array, got a masked array")
+    try:
+        Y = np.asarray(Y)
+    except ValueError:
+        raise ValueError("train: targets Y must be a rectangular array, got a ragged list") from None
+    if Y.ndim == 0:
+        raise ValueError(f"train: targets Y must be 2-D (n_samples, n_outputs), got a 0-D array {Y!r}")
     if Y.ndim == 1 and Y.dtype.kind not in "iu":
         raise ValueError(
             f"train: targets Y must be 2-D (n_samples, n_outputs), got shape {Y.shape}; "
             "use Y.reshape(-1, 1) for a single output"
         )
     if Y.shape[0] != X.shape[0]:
-        raise ValueError(f"train: X has {X.shape[0]} samples but Y has {Y.shape[0]}")
+        raise ValueError(f"train: Y must have as many samples as X ({X.shape[0]}), got {Y.shape[0]}")
     return Y
 
 
+def _check_parts(net, loss, optimizer):
+    """Clear errors for a class instead of an instance, a string, a missing call."""
+    for name, obj, needs in (("net", net, ("forward", "backward", "parameters")),
+                             ("loss", loss, ("value_and_gradient",)),
+                             ("optimizer", optimizer, ("step", "parameters"))):
+        if isinstance(obj, type):
+            raise TypeError(f"train: {name} must be an instance, got the class {obj.__name__}; "
+                            f"call it: {obj.__name__}(...)")
+        if not all(hasattr(obj, attr) for attr in needs):
+            raise TypeError(f"train: {name} must be an nnlib {name} (with {', '.join(needs)}), "
+                            f"got {type(obj).__name__}")
+
+
+def _check_optimizer_owns(net, optimizer):
+    """Every parameter of the network must be one the optimiser updates."""
+    owned = {id(p) for p in optimizer.parameters}
+    for p in net.parameters():
+        if id(p) not in owned:
+            raise ValueError(
+                f"train: the optimizer does not update the network's parameter {p!r}; it was built on "
+                "other parameters (another network, or before a layer's Parameter was replaced). "
+                "Build it on net.parameters() after the network is complete"
+            )
+
+
 def train_step(net, loss, optimizer, X, Y):
-    """One step on one batch: forward, loss, backward, update. Returns the loss value."""
+    """One step on one batch: forward, loss, backward, update. Returns the loss value.
+
+    Raises TrainingDivergedError when the loss, or a parameter after the update, is NaN or inf.
+    """
     # a diverging run overflows on its way to inf: we report that below instead of warning
     with np.errstate(over="ignore", invalid="ignore"):
-        prediction = net.forward(X)  # X is checked by the network's first layer
+        was_quiet, quiet.on = quiet.on, True
         try:
-            value, grad = loss.value_and_gradient(prediction, Y)
-        except NonFiniteError as error:
-            if error.array_name != "prediction":
-                raise
-            value = np.nan
+            return _step(net, loss, optimizer, X, Y)
+        finally:
+            quiet.on = was_quiet
+
+
+def _step(net, loss, optimizer, X, Y):
+    """train_step's work, inside its error state."""
+    sequential = type(net) is Sequential
+    # X is checked at the network's entry; a Sequential skips the copy of X and the check of
+    # the loss's gradient (any NaN in it would show in the parameters, checked after the step)
+    prediction = net._forward(X) if sequential else net.forward(X)
+    try:
+        value, grad = loss.value_and_gradient(prediction, Y)
+    except NonFiniteError as error:
+        if error.array_name != "prediction":
+            raise
+        value = np.nan
     if not math.isfinite(value):
         raise TrainingDivergedError(
             f"train: the loss became {value} (training diverged); "
             f"try a smaller learning rate than lr={optimizer.lr:g}"
         )
-    net.backward(grad, input_gradient=False)
-    optimizer.step()
+    if sequential:
+        net._backward(grad, input_gradient=False)
+    else:
+        net.backward(grad, input_gradient=False)
+    step = getattr(optimizer, "_step", None) or optimizer.step
+    step()  # raises TrainingDivergedError if the parameters became NaN or inf
     return value
 
 
@@ -75,11 +129,19 @@ def train(net, loss, optimizer, X, Y, *, epochs, batch_size=None, rng=None, shuf
     (early stopping, chapter 10).
     Raises TrainingDivergedError when the loss becomes NaN or inf.
     """
+    _check_parts(net, loss, optimizer)
     X = as_batch("train", "X", X)
     Y = _check_targets(X, Y)
     n = X.shape[0]
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"train: epochs must be a positive integer, got {epochs!r}")
+    shuffle = boolean("train", "shuffle", shuffle)
+    if validation is not None and not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise TypeError(f"train: validation must be a pair (X_val, Y_val), got {type(validation).__name__}"
+                        + (f" of shape {validation.shape}" if isinstance(validation, np.ndarray) else ""))
+    if callback is not None and not callable(callback):
+        raise TypeError(f"train: callback must be a function callback(epoch, history), got {callback!r}")
+    _check_optimizer_owns(net, optimizer)
     batch_size = n if batch_size is None else batch_size
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
         raise ValueError(f"train: batch_size must be an integer in 1..{n} or None, got {batch_size!r}")

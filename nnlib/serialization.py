@@ -1,0 +1,105 @@
+"""Saving and loading a trained network and its optimiser, as an ``.npz`` file of named arrays.
+
+    nn.serialization.save("run.npz", net, opt)       # after some training
+    net2 = nn.mlp([2, 4, 1], rng=np.random.default_rng(0))   # the same architecture
+    opt2 = nn.Adam(net2.parameters(), lr=0.01)
+    nn.serialization.load("run.npz", net2, opt2)      # now net2, opt2 continue exactly where net, opt stopped
+
+The file holds plain arrays only (no pickle, so loading runs no code): every parameter as
+``parameter/<index>/<layer name>.<parameter name>``, the running statistics of layers
+that keep some (BatchNorm), and the optimiser's step count, hyperparameters and state vectors
+as ``optimizer/<name>``. Loading checks that the architecture and the optimiser match.
+Copying with ``copy.deepcopy((net, opt))`` or pickling ``(net, opt)`` works too.
+"""
+
+import numpy as np
+
+from ._validation import real_array
+
+
+def _parameter_keys(net):
+    keys = []
+    for layer_index, layer in enumerate(net.layers):
+        for p in layer.parameters():
+            keys.append((f"parameter/{len(keys)}/{layer.name}.{p.name}", p))
+    return keys
+
+
+def _buffer_keys(net):
+    """Arrays a layer keeps besides its parameters (BatchNorm's running mean and variance)."""
+    keys = []
+    for i, layer in enumerate(net.layers):
+        for name in getattr(layer, "buffers", ()):
+            keys.append((f"buffer/{i}/{layer.name}.{name}", layer, name))
+    return keys
+
+
+def state(net, optimizer=None):
+    """The dict of named arrays that ``save`` writes."""
+    if not hasattr(net, "layers") or not hasattr(net, "parameters"):
+        raise TypeError(f"save: net must be an nnlib Sequential network, got {type(net).__name__}")
+    arrays = {key: p.value.copy() for key, p in _parameter_keys(net)}
+    for key, layer, name in _buffer_keys(net):
+        arrays[key] = np.array(getattr(layer, name), dtype=np.float64)
+    if optimizer is not None:
+        if not hasattr(optimizer, "state_dict"):
+            raise TypeError(f"save: optimizer must be an nnlib optimiser, got {type(optimizer).__name__}")
+        _check_owns(net, optimizer, "save")
+        arrays["optimizer/class"] = np.array(type(optimizer).__name__)
+        for key, value in optimizer.state_dict().items():
+            arrays[f"optimizer/{key}"] = value
+    return arrays
+
+
+def _check_owns(net, optimizer, owner):
+    if [id(p) for p in optimizer.parameters] != [id(p) for p in net.parameters()]:
+        raise ValueError(f"{owner}: the optimizer must be built on net.parameters() (the same "
+                         "parameters, in the same order)")
+
+
+def save(path, net, optimizer=None):
+    """Write the network's parameters (and the optimiser's state, if given) to ``path`` (.npz)."""
+    np.savez(path, **state(net, optimizer))
+
+
+def load(path, net, optimizer=None):
+    """Read a file written by ``save`` into ``net`` (and ``optimizer``), in place.
+
+    ``net`` must have the saved architecture (same layers, same shapes); ``optimizer`` must be
+    of the saved class, built on ``net.parameters()``. Returns ``net``.
+    """
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    return load_state(arrays, net, optimizer)
+
+
+def load_state(arrays, net, optimizer=None):
+    """Load a dict of named arrays (as ``state`` returns) into ``net`` and ``optimizer``."""
+    if not hasattr(net, "layers") or not hasattr(net, "parameters"):
+        raise TypeError(f"load: net must be an nnlib Sequential network, got {type(net).__name__}")
+    expected = _parameter_keys(net)
+    saved = sorted((k for k in arrays if k.startswith("parameter/")), key=lambda k: int(k.split("/")[1]))
+    if [k for k, _ in expected] != saved:
+        raise ValueError(f"load: the file's parameters {saved} do not match this network's "
+                         f"{[k for k, _ in expected]} (a different architecture?)")
+    for key, p in expected:
+        value = real_array("load", key, arrays[key])
+        if value.shape != p.shape:
+            raise ValueError(f"load: {key} has shape {value.shape} in the file, the network's is {p.shape}")
+    for key, layer, name in _buffer_keys(net):
+        if key not in arrays:
+            raise ValueError(f"load: the file lacks {key}")
+    if optimizer is not None:
+        _check_owns(net, optimizer, "load")
+        saved_class = str(arrays.get("optimizer/class", "none"))
+        if saved_class != type(optimizer).__name__:
+            raise ValueError(f"load: the file holds the state of a {saved_class} optimiser, "
+                             f"got a {type(optimizer).__name__}")
+        optimizer.load_state_dict({k[len("optimizer/"):]: v for k, v in arrays.items()
+                                   if k.startswith("optimizer/") and k != "optimizer/class"})
+    for key, p in expected:  # only now, once everything was checked
+        p.value = arrays[key]
+        p.grad = np.zeros(p.shape)
+    for key, layer, name in _buffer_keys(net):
+        getattr(layer, name)[...] = arrays[key]
+    return net

@@ -1,0 +1,452 @@
+"""Issue 16, bad input: every public entry point either refuses a bad argument with a
+ValueError/TypeError naming the object, what it expected and what it got, or returns a
+finite result of the documented shape. Property-based (hypothesis) over generated bad
+arrays and arguments, then every case the issue lists, one by one."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nnlib as nn
+from nnlib import datasets, initializers, metrics
+
+# np.asmatrix, one of the generated inputs, warns that np.matrix is not recommended: we know
+pytestmark = pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+
+# --- generated bad inputs ----------------------------------------------------------------------
+
+FINITE = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+SPECIAL = st.sampled_from([np.nan, np.inf, -np.inf])  # (1e308: see test_the_checks_never_warn)
+
+
+@st.composite
+def arrays_of_2_columns(draw):
+    """Mostly wrong (n, 2)-like inputs, sometimes right ones in another dtype."""
+    n = draw(st.integers(0, 4))
+    kind = draw(st.sampled_from(["good", "special", "int", "uint8", "int8", "bool", "float16", "complex",
+                                 "object", "strings", "1d", "3d", "0d", "wide", "masked", "matrix",
+                                 "ragged", "none", "scalar", "list"]))
+    values = np.array(draw(st.lists(FINITE, min_size=2 * n, max_size=2 * n)), dtype=np.float64).reshape(n, 2)
+    if kind == "good":
+        return values
+    if kind == "special":
+        if n == 0:
+            return values
+        values.flat[draw(st.integers(0, values.size - 1))] = draw(SPECIAL)
+        return values
+    if kind in ("int", "uint8", "int8", "bool"):
+        return np.array(draw(st.lists(st.integers(-128, 127), min_size=2 * n, max_size=2 * n))).reshape(n, 2).astype(
+            {"int": np.int64, "uint8": np.uint8, "int8": np.int8, "bool": bool}[kind])
+    if kind == "float16":
+        return values.astype(np.float16)
+    if kind == "complex":
+        return values + 1j
+    if kind == "object":
+        return values.astype(object)
+    if kind == "strings":
+        return values.astype(str)
+    if kind == "1d":
+        return values.ravel()
+    if kind == "3d":
+        return values.reshape(1, n, 2)
+    if kind == "0d":
+        return np.array(1.5)
+    if kind == "wide":
+        return np.ones((max(n, 1), 3))
+    if kind == "masked":
+        return np.ma.masked_array(values, mask=np.zeros_like(values, dtype=bool))
+    if kind == "matrix":
+        return np.asmatrix(values) if n else values
+    if kind == "ragged":
+        return [[1.0, 2.0], [3.0]]
+    if kind == "none":
+        return None
+    if kind == "scalar":
+        return 3.0
+    return values.tolist()
+
+
+BAD_SCALARS = st.sampled_from([None, "10", "0.5", "False", "x", np.nan, np.inf, -np.inf, -1, 0, 2.5, True,
+                               False, 1 + 2j, [1], object(), -0.5, 1e308])
+
+
+def assert_clear(error, owner):
+    """A clear error names its owner and says what it got."""
+    message = str(error)
+    owners = (owner,) if isinstance(owner, str) else owner
+    assert any(name in message for name in owners), f"{owners!r} not named in: {message}"
+    assert any(word in message for word in ("got", "contains", "must", "needs")), message
+
+
+def outcome(call, owner, shape=None):
+    """Run call(); a ValueError/TypeError must be clear, a result finite (and of ``shape``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning on the way is a failure too
+        try:
+            result = call()
+        except (ValueError, TypeError) as error:
+            assert_clear(error, owner)
+            return None
+    if isinstance(result, np.ndarray):
+        assert type(result) is np.ndarray  # no matrix, no masked array
+        assert result.dtype == np.float64 and np.all(np.isfinite(result))
+        if shape is not None:
+            assert result.shape == shape(result)
+    elif isinstance(result, float):
+        assert np.isfinite(result)
+    return result
+
+
+def rows(X):
+    return np.asarray(X).shape[0] if isinstance(X, np.ndarray) and np.ndim(X) else None
+
+
+LAYERS = {
+    "Dense(2->3)": lambda: nn.Dense(2, 3, rng=np.random.default_rng(0)),
+    "Sigmoid": nn.Sigmoid, "Tanh": nn.Tanh, "ReLU": nn.ReLU, "LeakyReLU(0.01)": nn.LeakyReLU,
+    "Linear": nn.Linear, "Step": nn.Step, "Softmax": nn.Softmax,
+    "Dropout(0.5)": lambda: nn.Dropout(0.5, np.random.default_rng(0)),
+}
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("owner", sorted(LAYERS))
+@SETTINGS
+@given(X=arrays_of_2_columns())
+def test_layer_forward_and_backward_on_bad_arrays(owner, X):
+    layer = LAYERS[owner]()
+    out = outcome(lambda: layer.forward(X), owner)
+    if out is not None:
+        assert out.shape[0] == np.shape(X)[0]
+        G = np.ones_like(out)
+        outcome(lambda: layer.backward(G), owner, shape=lambda r: np.shape(X))
+
+
+@pytest.mark.parametrize("first", ["Dense", "Sigmoid", "Dropout"])
+@SETTINGS
+@given(X=arrays_of_2_columns())
+def test_network_checks_its_entry_whatever_its_first_layer(first, X):
+    rng = np.random.default_rng(0)
+    head = {"Dense": [], "Sigmoid": [nn.Sigmoid()], "Dropout": [nn.Dropout(0.2, rng)]}[first]
+    net = nn.Sequential(head + [nn.Dense(2, 3, rng=rng), nn.Tanh(), nn.Dense(3, 1, rng=rng)])
+    out = outcome(lambda: net.forward(X), "Sequential", shape=lambda r: (np.shape(X)[0], 1))
+    if out is not None:
+        outcome(lambda: net.backward(out), "Sequential" if False else "Dense(3->1)")
+
+
+LOSSES = {
+    "MeanSquaredError": (nn.MSE(), lambda n: np.zeros((n, 2))),
+    "MeanAbsoluteError": (nn.MAE(), lambda n: np.zeros((n, 2))),
+    "Huber": (nn.Huber(), lambda n: np.zeros((n, 2))),
+    "BinaryCrossEntropy": (nn.BCE(from_logits=True), lambda n: np.zeros((n, 2))),
+    "CategoricalCrossEntropy": (nn.CCE(from_logits=True), lambda n: np.tile([1.0, 0.0], (n, 1))),
+    "Hinge": (nn.Hinge(), lambda n: np.ones((n, 2))),
+    "PerceptronLoss": (nn.PerceptronLoss(), lambda n: -np.ones((n, 2))),
+}
+
+
+@pytest.mark.parametrize("owner", sorted(LOSSES))
+@SETTINGS
+@given(X=arrays_of_2_columns())
+def test_losses_on_bad_predictions_and_targets(owner, X):
+    loss, target = LOSSES[owner]
+    n = max(rows(X) or 1, 1)
+    outcome(lambda: loss(X, target(n)), owner)
+    outcome(lambda: loss.gradient(X, target(n)), owner)
+    if owner not in ("CategoricalCrossEntropy", "Hinge", "PerceptronLoss"):
+        outcome(lambda: loss(np.zeros((n, 2)), X), owner)
+
+
+FUNCTIONS = ["sigmoid", "tanh", "relu", "step", "softmax", "log_softmax"]
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@SETTINGS
+@given(X=arrays_of_2_columns())
+def test_plain_activation_functions_on_bad_arrays(name, X):
+    if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind == "f" and np.isinf(X).any():
+        return  # +-inf are valid arguments of the plain functions (sigma(inf) = 1), not bad ones
+    if isinstance(X, np.ndarray) and X.size == 0 and name in ("softmax", "log_softmax"):
+        return
+    outcome(lambda: getattr(nn, name)(X), name, shape=lambda r: np.shape(X))
+
+
+@SETTINGS
+@given(X=arrays_of_2_columns())
+def test_parameter_values_and_dense_weights(X):
+    p = nn.Parameter("W", np.zeros((2, 2)))
+
+    def assign():
+        p.value = X
+        return p.value
+
+    outcome(assign, "Parameter 'W'", shape=lambda r: (2, 2))
+    outcome(lambda: nn.Dense(len(X) if isinstance(X, np.ndarray) and X.ndim == 2 else 2, 2,
+                             weights=X).W.value, "Dense")
+    outcome(lambda: nn.Dense(2, 2, init="zeros", bias=X).b.value, "Dense(2->2)", shape=lambda r: (1, 2))
+
+
+@SETTINGS
+@given(X=arrays_of_2_columns(), Y=arrays_of_2_columns())
+def test_train_on_bad_data(X, Y):
+    net = nn.mlp([2, 2], output="linear", rng=np.random.default_rng(0))
+    opt = nn.SGD(net.parameters(), lr=0.01)
+    outcome(lambda: nn.train(net, nn.MSE(), opt, X, Y, epochs=1) and 0.0, ("train", "MeanSquaredError", "Sequential"))
+
+
+@SETTINGS
+@given(value=BAD_SCALARS)
+def test_bad_scalar_arguments_everywhere(value):
+    rng = np.random.default_rng(0)
+    net = nn.mlp([2, 2], rng=rng)
+    cases = [
+        ("SGD", lambda: nn.SGD(net.parameters(), lr=value)),
+        ("Adam", lambda: nn.Adam(net.parameters(), lr=0.1, beta1=value)),
+        ("Adam", lambda: nn.Adam(net.parameters(), bias_correction=value)),
+        ("RMSProp", lambda: nn.RMSProp(net.parameters(), lr=0.1, eps_inside_sqrt=value)),
+        ("Momentum", lambda: nn.Momentum(net.parameters(), lr=0.1, beta=value)),
+        ("BinaryCrossEntropy", lambda: nn.BCE(from_logits=value)),
+        ("CategoricalCrossEntropy", lambda: nn.CCE(from_logits=value)),
+        ("SparseCategoricalCrossEntropy", lambda: nn.SparseCCE(from_logits=value)),
+        ("MeanSquaredError", lambda: nn.MSE(half=value)),
+        ("Huber", lambda: nn.Huber(value)),
+        ("LeakyReLU", lambda: nn.LeakyReLU(value)),
+        ("Dropout", lambda: nn.Dropout(value, rng)),
+        ("Dense", lambda: nn.Dense(value, 2, init="zeros")),
+        ("Perceptron", lambda: nn.Perceptron(value)),
+        ("Perceptron", lambda: nn.Perceptron(2, lr=value)),
+        ("xor_blobs", lambda: datasets.xor_blobs(value, rng)),
+        ("circles", lambda: datasets.circles(10, rng, noise=value)),
+        ("moons", lambda: datasets.moons(value, rng)),
+        ("spiral", lambda: datasets.spiral(10, rng, turns=value)),
+        ("boolean_function", lambda: datasets.boolean_function(value)),
+        ("one_hot", lambda: datasets.one_hot(np.array([0, 1]), value)),
+        ("confusion_matrix", lambda: metrics.confusion_matrix(np.array([0, 1]), np.array([1, 0]), value)),
+        ("clip_gradient_norm", lambda: nn.clip_gradient_norm(net.parameters(), value)),
+        ("numerical_gradient", lambda: nn.numerical_gradient(lambda: 0.0, np.zeros(2), h=value)),
+        ("constant", lambda: initializers.constant(value)),
+        ("normal", lambda: initializers.normal(value)),
+        ("count_parameters", lambda: nn.count_parameters([2, value])),
+        ("mlp", lambda: nn.mlp([2, 2], hidden=value)),
+        ("train", lambda: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)),
+                                   np.zeros((2, 2)), epochs=value)),
+        ("train", lambda: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)),
+                                   np.zeros((2, 2)), epochs=1, validation=value)),
+        ("train", lambda: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)),
+                                   np.zeros((2, 2)), epochs=1, callback=value)),
+        ("train", lambda: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)),
+                                   value, epochs=1)),
+    ]
+    for owner, call in cases:
+        accepted = outcome(call, owner) is not None
+        # whatever is accepted, a string, a complex number or a list never is
+        assert not (accepted and isinstance(value, (str, complex, list))), f"{owner} accepted {value!r}"
+
+
+# --- every case of the issue -----------------------------------------------------------------
+
+def test_small_integer_and_bool_inputs_are_computed_in_float64():
+    out = nn.Sigmoid().forward(np.array([[1]], np.uint8))
+    assert out.dtype == np.float64 and out[0, 0] == pytest.approx(0.7310585786)
+    assert nn.Sigmoid().forward(np.array([[-128]], np.int8))[0, 0] == pytest.approx(0.0, abs=1e-50)
+    assert nn.Sigmoid().forward(np.array([[True]]))[0, 0] == pytest.approx(0.7310585786)
+    assert nn.Tanh().forward(np.array([[1]], np.float16)).dtype == np.float64
+
+
+@pytest.mark.parametrize("layer", [nn.Sigmoid(), nn.Tanh(), nn.ReLU(), nn.Dropout(0.5, np.random.default_rng(0))],
+                         ids=lambda layer: layer.name)
+@pytest.mark.parametrize("X, error, match", [
+    (np.array([[np.nan, 1.0]]), ValueError, "input X contains NaN or inf"),
+    (np.array([[np.inf, 1.0]]), ValueError, "input X contains NaN or inf"),
+    (np.array([[1 + 1j]]), TypeError, "input X must hold real numbers, got dtype complex128"),
+    (np.array([[1.0]], dtype=object), TypeError, "got dtype object"),
+    (np.array([["1.5"]]), TypeError, "got dtype <U3"),
+])
+def test_activation_and_dropout_layers_refuse_nan_complex_object_and_strings(layer, X, error, match):
+    with pytest.raises(error, match=layer.name.replace("(", r"\(").replace(")", r"\)") + ": .*" + match):
+        layer.forward(X)
+
+
+def test_a_network_starting_with_an_activation_or_dropout_checks_its_entry():
+    rng = np.random.default_rng(0)
+    for head in (nn.Sigmoid(), nn.Dropout(0.5, rng)):
+        net = nn.Sequential([head, nn.Dense(2, 1, rng=rng)])
+        with pytest.raises(ValueError, match="Sequential: input X contains NaN"):
+            net.forward(np.array([[np.nan, 0.0]]))
+        with pytest.raises(ValueError, match=r"Sequential: input X must have 2 features \(columns\), got shape \(1, 3\)"):
+            net.forward(np.ones((1, 3)))
+
+
+def test_backward_refuses_nan_gradients_and_dense_refuses_bad_weights():
+    layer = nn.Sigmoid()
+    layer.forward(np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="Sigmoid: grad_output contains NaN or inf"):
+        layer.backward(np.array([[np.nan, 0.0]]))
+    for bad in (np.full((2, 2), np.nan), np.full((2, 2), np.inf), np.ones((2, 2)) * 1j):
+        with pytest.raises((ValueError, TypeError), match=r"Dense\(2->2\): weights"):
+            nn.Dense(2, 2, weights=bad)
+    with pytest.raises(ValueError, match=r"Dense\(2->2\): bias contains NaN"):
+        nn.Dense(2, 2, init="zeros", bias=[np.nan, 0])
+
+
+@pytest.mark.parametrize("loss", [nn.MAE(), nn.Huber(), nn.Hinge(), nn.PerceptronLoss(), nn.MSE(), nn.BCE(),
+                                  nn.CCE()], ids=lambda loss: loss.name)
+def test_empty_batches_are_refused_clearly(loss):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"prediction must hold at least one sample.*got shape \(0, 2\)"):
+            loss(np.zeros((0, 2)), np.zeros((0, 2)))
+    with pytest.raises(ValueError, match=r"SparseCategoricalCrossEntropy: prediction must hold at least one"):
+        nn.SparseCCE()(np.zeros((0, 2)), np.zeros(0, int))
+
+
+def test_train_on_an_empty_batch_says_so():
+    net = nn.mlp([2, 1], rng=np.random.default_rng(0))
+    X, Y = nn.datasets.truth_table("and")
+    with pytest.raises(ValueError, match=r"train: X must hold at least one sample"):
+        nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), X[:0], Y[:0], epochs=1)
+
+
+@pytest.mark.parametrize("make", [lambda v: nn.BCE(from_logits=v), lambda v: nn.CCE(from_logits=v),
+                                  lambda v: nn.SparseCCE(from_logits=v), lambda v: nn.MSE(half=v),
+                                  lambda v: nn.Adam([nn.Parameter("w", [0.0])], bias_correction=v),
+                                  lambda v: nn.RMSProp([nn.Parameter("w", [0.0])], 0.1, eps_inside_sqrt=v)])
+def test_string_flags_are_refused(make):
+    with pytest.raises(TypeError, match=r"must be True or False, got 'False' \(str\)"):
+        make("False")
+    make(np.bool_(True))  # numpy's bools are bools
+
+
+def test_cce_refuses_rows_that_are_not_distributions_and_other_cases():
+    P, T = np.array([[0.2, 0.8]]), np.array([[0.0, 1.0]])
+    with pytest.raises(ValueError, match="CategoricalCrossEntropy: each prediction row must be probabilities "
+                                         "summing to 1.*row 0 sums to 0.5"):
+        nn.CCE()(P * 0.5, T)
+    with pytest.raises(ValueError, match="LeakyReLU: alpha must be a finite number, got nan"):
+        nn.LeakyReLU(alpha=np.nan)
+    with pytest.raises(ValueError, match=r"count_parameters: sizes must be positive integers, got -3"):
+        nn.count_parameters([2, -3])
+    with pytest.raises(TypeError, match=r"count_parameters: sizes must be positive integers, got 2.5"):
+        nn.count_parameters([2.5, 3])
+    with pytest.raises(ValueError, match="Perceptron: weights contains NaN"):
+        nn.Perceptron(2, weights=[np.nan, 0.0])
+    with pytest.raises(ValueError, match="Perceptron: n_features must be an integer >= 1, got 0"):
+        nn.Perceptron(0)
+    with pytest.raises(ValueError, match=r"Perceptron: labels y must be -1 or \+1"):
+        nn.Perceptron(1).fit(np.array([[1.0], [2.0]]), [1.7, -1.2])
+    with pytest.raises(TypeError, match="Perceptron.fit: epochs must be an integer"):
+        nn.Perceptron(1).fit(np.array([[1.0]]), [1], epochs=None)
+    with pytest.raises(ValueError, match="Perceptron.fit: epochs must be an integer >= 1, got 0"):
+        nn.Perceptron(1).fit(np.array([[1.0]]), [1], epochs=0)
+
+
+def test_dataset_generators_refuse_bad_sizes_and_noise():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="moons: noise must be a finite number, got nan"):
+        datasets.moons(10, rng, noise=np.nan)
+    with pytest.raises(ValueError, match="circles: noise must be a finite number, got inf"):
+        datasets.circles(10, rng, noise=np.inf)
+    with pytest.raises(TypeError, match="xor_blobs: n must be an integer, got None"):
+        datasets.xor_blobs(None, rng)
+    for n, error in ((-1, ValueError), (2.5, TypeError), ("10", TypeError)):
+        with pytest.raises(error, match="spiral: n must be an integer"):
+            datasets.spiral(n, rng)
+    with pytest.raises(TypeError, match=r"boolean_function: index must be an integer, got 3.7"):
+        datasets.boolean_function(3.7)
+    with pytest.raises(TypeError, match="one_hot: n_classes must be an integer"):
+        datasets.one_hot(np.array([0, 1]), 2.0)
+    with pytest.raises(ValueError, match="confusion_matrix: n_classes must be an integer >= 1, got 0"):
+        metrics.confusion_matrix(np.array([0]), np.array([0]), 0)
+
+
+def test_matrices_and_masked_arrays_do_not_come_back():
+    out = nn.Sigmoid().forward(np.asmatrix([[0.0, 1.0]]))
+    assert type(out) is np.ndarray
+    with pytest.raises(TypeError, match="Sigmoid: input X must be a plain numpy array, got a masked array"):
+        nn.Sigmoid().forward(np.ma.masked_array([[0.0, 1.0]], mask=[[True, False]]))
+
+
+def test_gradient_checking_refuses_what_would_mislead():
+    with pytest.raises(ValueError, match=r"relative_error: target must have the prediction's shape \(3,\), got \(3, 1\)"):
+        nn.relative_error(np.array([1.0, 2, 3]), np.array([[1.0], [2], [3]]))
+    with pytest.raises(TypeError, match="numerical_gradient: x must be a float64 numpy array.*got int64"):
+        nn.numerical_gradient(lambda: 0.0, np.array([1, 2]))
+    with pytest.raises(TypeError, match="got float32"):
+        nn.numerical_gradient(lambda: 0.0, np.array([1, 2], np.float32))
+    with pytest.raises(ValueError, match="numerical_gradient: step h must be a finite number > 0, got nan"):
+        nn.numerical_gradient(lambda: 0.0, np.zeros(2), h=np.nan)
+
+
+def test_plain_functions_refuse_none():
+    with pytest.raises(TypeError, match="sigmoid: z must be a number or a numpy array, got NoneType"):
+        nn.sigmoid(None)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda net: nn.SGD(net, lr=0.1), TypeError, "SGD: parameters must be a list of Parameters, got a Sequential"),
+    (lambda net: nn.SGD(net.parameters, lr=0.1), TypeError, r"got the method .*call it: net.parameters\(\)"),
+    (lambda net: nn.train(net, nn.BCE, nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)),
+                          epochs=1), TypeError, r"train: loss must be an instance, got the class BinaryCrossEntropy"),
+    (lambda net: nn.train(net, "mse", nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)),
+                          epochs=1), TypeError, "train: loss must be an nnlib loss .*got str"),
+    (lambda net: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)),
+                          epochs=1, validation=np.zeros((2, 2))), TypeError,
+     r"train: validation must be a pair \(X_val, Y_val\), got ndarray of shape \(2, 2\)"),
+    (lambda net: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)),
+                          epochs=1, callback=5), TypeError, "train: callback must be a function.*got 5"),
+    (lambda net: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.array(1.0),
+                          epochs=1), ValueError, "train: targets Y must be 2-D.*got a 0-D array"),
+    (lambda net: nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), None,
+                          epochs=1), TypeError, "train: targets Y must be a numpy array, got NoneType"),
+    (lambda net: nn.Dropout("0.5", np.random.default_rng(0)), TypeError, "Dropout: rate must be a number, got '0.5'"),
+    (lambda net: nn.LeakyReLU("x"), TypeError, "LeakyReLU: alpha must be a number, got 'x'"),
+    (lambda net: nn.mlp([2, 1], hidden=["tanh"]), ValueError, r"mlp: hidden activation must be one of .*got \['tanh'\]"),
+    (lambda net: nn.Dense(2, 2, init=initializers.normal), TypeError,
+     r"Dense\(2->2\): init=normal makes initialisers; call it first"),
+    (lambda net: nn.xavier_uniform((0, 0), np.random.default_rng(0)) if hasattr(nn, "xavier_uniform") else
+     initializers.xavier_uniform((0, 0), np.random.default_rng(0)), ValueError,
+     r"xavier_uniform: shape must be \(n_in, n_out\) with both >= 1, got \(0, 0\)"),
+    (lambda net: nn.Sequential([nn.Dense(2, 2, init="zeros"), [1, 2]]), TypeError,
+     "Sequential: layer 1 must be an nnlib Layer, got list"),
+    (lambda net: nn.Sigmoid().forward([[1.0, 2.0], [3.0]]), ValueError,
+     "Sigmoid: input X must be a rectangular array, got a ragged list"),
+    (lambda net: nn.Layer().forward(np.zeros((1, 1))), NotImplementedError,
+     r"Layer: a Layer subclass must implement forward\(X\)"),
+    (lambda net: nn.Loss()(np.zeros((1, 1)), np.zeros((1, 1))), NotImplementedError,
+     "Loss: a Loss subclass must implement _value"),
+])
+def test_unclear_errors_are_clear_now(call, error, match):
+    net = nn.mlp([2, 1], rng=np.random.default_rng(0))
+    with pytest.raises(error, match=match):
+        call(net)
+
+
+def test_constant_init_needs_no_rng():
+    dense = nn.Dense(2, 3, init=initializers.constant(0.5))
+    assert np.all(dense.W.value == 0.5)
+
+
+def test_the_checks_never_warn_on_huge_or_mixed_infinite_values():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.array_equal(nn.Linear().forward(np.full((2, 2), 1e308)), np.full((2, 2), 1e308))
+        with pytest.raises(ValueError, match="Linear: input X contains NaN or inf"):
+            nn.Linear().forward(np.array([[np.inf, -np.inf]]))
+        nn.MSE()(np.full((3, 1), 1e300), np.full((3, 1), 1e300))
+
+
+def test_other_flags_are_bools_too():
+    net = nn.mlp([2, 1], rng=np.random.default_rng(0))
+    from nnlib.callbacks import EarlyStopping
+    with pytest.raises(TypeError, match="EarlyStopping: restore_best must be True or False, got 'no'"):
+        EarlyStopping(net, restore_best="no")
+    with pytest.raises(TypeError, match="EarlyStopping: min_delta must be a number, got '0'"):
+        EarlyStopping(net, min_delta="0")
+    with pytest.raises(TypeError, match="Sequential.set_training: training must be True or False"):
+        net.set_training("False")
+    with pytest.raises(TypeError, match="train: shuffle must be True or False"):
+        nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)), epochs=1,
+                 shuffle="yes")

@@ -1,0 +1,255 @@
+"""Issue 16, state: divergence on every step, save/load/deepcopy/pickle resume exactly,
+parameter handles stay live or fail loudly, evaluation mode, cached inputs, tanh's precision."""
+
+import copy
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+import nnlib as nn
+
+
+def make(seed=0, optimizer="adam"):
+    rng = np.random.default_rng(seed)
+    net = nn.mlp([2, 5, 1], hidden="tanh", output="sigmoid", rng=rng)
+    opt = {"adam": lambda p: nn.Adam(p, lr=0.05), "sgd": lambda p: nn.SGD(p, lr=0.5),
+           "momentum": lambda p: nn.Momentum(p, lr=0.1), "rmsprop": lambda p: nn.RMSProp(p, lr=0.01)}[optimizer](
+        net.parameters())
+    return net, opt
+
+
+def data():
+    return nn.datasets.xor_blobs(64, np.random.default_rng(5))
+
+
+def run(net, opt, epochs):
+    X, Y = data()
+    nn.train(net, nn.BCE(), opt, X, Y, epochs=epochs, batch_size=16, shuffle=False)
+
+
+def values(net):
+    return [p.value.copy() for p in net.parameters()]
+
+
+# --- divergence ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("output, loss", [("linear", nn.MSE()), ("sigmoid", nn.BCE())])
+def test_divergence_on_the_last_step_is_caught_without_a_warning(output, loss):
+    # one epoch of one step: the loss is finite, the update takes the weights to inf
+    X, Y = nn.datasets.truth_table("or")
+    X, Y = 10.0 * X, (1e3 * Y if output == "linear" else 1.0 - Y)
+    net = nn.mlp([2, 1], output=output, init="zeros")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning on the way fails the test
+        with pytest.raises(nn.TrainingDivergedError, match=r"SGD: step 1 made parameters NaN or inf") as info:
+            nn.train(net, loss, nn.SGD(net.parameters(), lr=1e308), X, Y, epochs=1)
+    assert "nan" not in str(info.value).lower().replace("nan or inf", "")
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_huge_gradients_overflow_loudly_not_silently(optimizer):
+    net, opt = make(optimizer=optimizer)
+    for p in net.parameters():
+        p.grad = np.full(p.shape, 1e200)  # g * g overflows: the step would silently be 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.TrainingDivergedError, match=type(opt).__name__ + ": step 1 overflowed"):
+            opt.step()
+
+
+def test_momentum_takes_huge_gradients_and_refuses_overflowing_ones():
+    net, _ = make()
+    opt = nn.Momentum(net.parameters(), lr=100.0)
+    for p in net.parameters():
+        p.grad = np.full(p.shape, 1e200)
+    opt.step()  # no square: 1e200 is a finite step
+    assert all(np.all(np.isfinite(p.value)) for p in net.parameters())
+    for p in net.parameters():
+        p.grad = np.full(p.shape, 1e308)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.TrainingDivergedError, match="Momentum: step 2 made parameters NaN or inf"):
+            opt.step()
+
+
+def test_clip_gradient_norm_scales_before_squaring_and_refuses_nan():
+    p = nn.Parameter("w", np.zeros(4))
+    p.grad = np.full(4, 1e200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        norm = nn.clip_gradient_norm([p], 1.0)
+    assert norm == pytest.approx(2e200)
+    assert np.allclose(p.grad, 0.5)
+    with pytest.raises(ValueError, match="Parameter 'w': grad contains NaN"):
+        p.grad = np.array([np.nan, 0, 0, 0])
+    p._grad[0] = np.nan  # written by a broken backward, behind the setter's back
+    with pytest.raises(ValueError, match=r"clip_gradient_norm: the gradient of 'w' contains NaN"):
+        nn.clip_gradient_norm([p], 1.0)
+
+
+# --- save / load, deepcopy, pickle ----------------------------------------------------------
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "momentum", "rmsprop"])
+def test_save_and_load_resume_training_bit_for_bit(tmp_path, optimizer):
+    net, opt = make(optimizer=optimizer)
+    run(net, opt, 6)
+    straight = values(net)
+
+    net, opt = make(optimizer=optimizer)
+    run(net, opt, 3)
+    nn.save(tmp_path / "run.npz", net, opt)
+    fresh, fresh_opt = make(seed=99, optimizer=optimizer)  # other weights, same architecture
+    nn.load(tmp_path / "run.npz", fresh, fresh_opt)
+    assert fresh_opt.t == opt.t
+    run(fresh, fresh_opt, 3)
+    assert all(np.array_equal(a, b) for a, b in zip(values(fresh), straight))
+
+
+def test_the_saved_file_is_plain_named_arrays(tmp_path):
+    net, opt = make()
+    nn.save(tmp_path / "run.npz", net, opt)
+    with np.load(tmp_path / "run.npz", allow_pickle=False) as data:
+        names = sorted(data.files)
+    assert "parameter/0/Dense(2->5).W" in names and "optimizer/m" in names and "optimizer/t" in names
+
+
+def test_loading_refuses_another_architecture_or_optimiser(tmp_path):
+    net, opt = make()
+    nn.save(tmp_path / "run.npz", net, opt)
+    other = nn.mlp([2, 4, 1], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="load: the file's parameters"):
+        nn.load(tmp_path / "run.npz", other)
+    net2, sgd = make(optimizer="sgd")
+    with pytest.raises(ValueError, match="Adam optimiser, got a SGD"):
+        nn.load(tmp_path / "run.npz", net2, sgd)
+
+
+@pytest.mark.parametrize("clone", [copy.deepcopy, lambda obj: pickle.loads(pickle.dumps(obj))],
+                         ids=["deepcopy", "pickle"])
+def test_copied_network_and_optimiser_resume_exactly(clone):
+    net, opt = make()
+    run(net, opt, 2)
+    net2, opt2 = clone((net, opt))
+    run(net, opt, 2)
+    before = values(net2)
+    run(net2, opt2, 2)
+    assert not all(np.array_equal(a, b) for a, b in zip(values(net2), before))  # it does train
+    assert all(np.array_equal(a, b) for a, b in zip(values(net2), values(net)))
+
+
+def test_leaky_relu_pickles_and_a_copy_keeps_its_own_alpha():
+    layer = nn.LeakyReLU(0.2)
+    clone = pickle.loads(pickle.dumps(layer))
+    deep = copy.deepcopy(layer)
+    layer.alpha = 0.5
+    z = np.array([[-1.0, 2.0]])
+    assert clone.forward(z).tolist() == [[-0.2, 2.0]]
+    assert deep.forward(z).tolist() == [[-0.2, 2.0]]
+    assert layer.forward(z).tolist() == [[-0.5, 2.0]]
+
+
+# --- parameter handles ------------------------------------------------------------------------
+
+def test_a_handle_taken_before_the_optimiser_stays_live():
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    W = net.layers[0].W.value
+    opt = nn.SGD(net.parameters(), lr=0.5)
+    X, Y = nn.datasets.truth_table("xor")
+    start = W.copy()
+    nn.train(net, nn.MSE(), opt, X, Y, epochs=3)
+    assert W is net.layers[0].W.value
+    assert not np.array_equal(W, start)
+
+
+def test_assigning_p_value_copies_into_the_live_storage_and_refuses_a_wrong_shape():
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    opt = nn.SGD(net.parameters(), lr=0.5)
+    dense = net.layers[0]
+    handle = dense.W.value
+    dense.W.value = np.full((2, 3), 2.0)
+    assert handle is dense.W.value and np.all(handle == 2.0)
+    X, Y = nn.datasets.truth_table("xor")
+    nn.train(net, nn.MSE(), opt, X, Y, epochs=1)
+    assert not np.all(dense.W.value == 2.0)  # the optimiser updated the values assigned
+    with pytest.raises(ValueError, match=r"Parameter 'b': value must keep the shape \(1, 3\), got shape \(4, 4\)"):
+        dense.b.value = np.zeros((4, 4))
+    with pytest.raises(TypeError, match="real numbers, got dtype complex128"):
+        dense.b.value = np.zeros((1, 3), complex)
+
+
+def test_parameters_not_side_by_side_still_train_the_same():
+    a = nn.Parameter("a", np.array([1.0, 2.0]))
+    other = nn.Parameter("x", np.zeros(3))  # in between: a and b are not side by side
+    b = nn.Parameter("b", np.array([3.0]))
+    opt = nn.SGD([b, a], lr=0.5)
+    assert opt._copying and other.size == 3
+    a.grad, b.grad = np.array([1.0, -1.0]), np.array([2.0])
+    opt.step()
+    assert a.value.tolist() == [0.5, 2.5] and b.value.tolist() == [2.0]
+
+
+def test_train_refuses_an_optimiser_that_does_not_own_the_networks_parameters():
+    X, Y = nn.datasets.truth_table("xor")
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    other = nn.mlp([2, 3, 1], rng=np.random.default_rng(1))
+    with pytest.raises(ValueError, match="optimizer does not update the network's parameter"):
+        nn.train(net, nn.MSE(), nn.SGD(other.parameters(), lr=0.1), X, Y, epochs=1)
+    opt = nn.SGD(net.parameters(), lr=0.1)
+    net.layers[0].W = nn.Parameter("W", np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="optimizer does not update.*Parameter\\('W'"):
+        nn.train(net, nn.MSE(), opt, X, Y, epochs=1)
+
+
+# --- evaluation mode, cached inputs, precision -------------------------------------------------
+
+def test_predict_keeps_evaluation_mode_once_set():
+    rng = np.random.default_rng(0)
+    net = nn.Sequential([nn.Dense(3, 3, rng=rng), nn.Dropout(0.5, rng)])
+    net.set_training(False)
+    X = np.ones((4, 3))
+    net.predict(X)
+    assert net.layers[1].training is False
+    assert np.array_equal(net.forward(X), net.forward(X))
+    net.set_training(True)
+    net.predict(X)
+    assert net.layers[1].training is True
+
+
+@pytest.mark.parametrize("via_network", [False, True])
+def test_changing_x_after_forward_does_not_change_the_weight_gradient(via_network):
+    rng = np.random.default_rng(0)
+    dense = nn.Dense(3, 2, rng=rng)
+    layer = nn.Sequential([dense]) if via_network else dense
+    X, G = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    layer.forward(X)
+    layer.backward(G)
+    expected = dense.W.grad.copy()
+    layer.forward(X)
+    X *= 10.0
+    layer.backward(G)
+    assert np.array_equal(dense.W.grad, expected)
+
+
+def test_tanh_backward_is_accurate_over_the_whole_range():
+    z = np.array([[0.0, 1.0, 12.0, 15.0, 19.5, 30.0, -30.0, 300.0]])
+    exact = 1.0 / np.cosh(z) ** 2  # no overflow below |z| = 710
+    layer = nn.Tanh()
+    layer.forward(z)
+    got = layer.backward(np.ones_like(z))
+    assert np.allclose(got, exact, rtol=1e-14, atol=0)
+    assert got[0, -1] > 0  # sech^2(300) = 2.9e-260, not 0
+    assert np.allclose(nn.activations.tanh_derivative(z), exact, rtol=1e-14, atol=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert nn.activations.tanh_derivative(np.array([1e4]))[0] == 0.0
+
+
+def test_gradient_check_of_dropout_fixes_the_mask():
+    rng = np.random.default_rng(0)
+    errors = nn.check_layer(nn.Dropout(0.5, np.random.default_rng(1)), rng.normal(size=(4, 3)), rng)
+    assert errors["input"] < 1e-7
+    net = nn.Sequential([nn.Dense(3, 4, rng=rng), nn.Dropout(0.3, rng), nn.Dense(4, 1, rng=rng)])
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
+    assert max(nn.check_network(net, nn.MSE(), X, Y).values()) < 1e-7
