@@ -350,6 +350,230 @@ def chromium():
     pytest.skip(reason)
 
 
+
+# --------------------------------------------------------------------------------------------
+# 5. Every page in a browser, at a desktop and a phone width
+# --------------------------------------------------------------------------------------------
+#
+# Headless Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe:
+# JSON messages separated by NUL bytes on file descriptors 3 and 4), so the test needs nothing but
+# the standard library and the browser. For every page and width it records the console errors,
+# the uncaught exceptions, every request (none may leave the machine) and, once MathJax has
+# typeset the page, what sticks out: elements wider than the viewport and display equations
+# wider than the box they sit in.
+
+WIDTHS = (1280, 390)
+
+# Runs in the page once it has loaded. Returns what the tests check; every entry names the element
+# (tag, classes, the TeX of an equation) so that a failure says where to look.
+MEASURE_JS = r"""
+(async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  if (document.fonts && document.fonts.ready) { await document.fonts.ready; }
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const vw = document.documentElement.clientWidth;
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  const path = el => { const parts = []; for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e)); return parts.join(" > "); };
+  const visible = el => { const cs = getComputedStyle(el); return cs.display !== "none" && cs.visibility !== "hidden"; };
+  // Content inside a box that scrolls or clips on its own (a code cell's long line, a wide table in
+  // its scroll container) may be wider: that box is itself an element, and checked like any other.
+  const insideScrollBox = el => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width > vw + 1 && visible(el) && !insideScrollBox(el)) wide.push({element: path(el), width: Math.round(r.width)});
+  }
+  const tex = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) tex.set(item.typesetRoot, item.math);
+  }
+  const clipped = [], scaled = [];
+  let equations = 0;
+  for (const m of document.querySelectorAll('mjx-container[display="true"]')) {
+    equations += 1;
+    const math = m.querySelector("mjx-math");
+    const needed = math ? Math.floor(math.getBoundingClientRect().width) : m.scrollWidth;
+    const boxes = [m, m.parentElement].filter(Boolean);
+    const box = Math.min(...boxes.map(b => b.clientWidth));
+    if (needed > box + 1 || boxes.some(b => b.scrollWidth > b.clientWidth + 1)) {
+      clipped.push({tex: (tex.get(m) || m.textContent).trim().slice(0, 80), needed: needed, box: box});
+    } else if (m.dataset.fitScale) {
+      scaled.push({tex: (tex.get(m) || m.textContent).trim().slice(0, 80), scale: Number(m.dataset.fitScale)});
+    }
+  }
+  const mathjax = !!document.querySelector("mjx-container");
+  const merror = document.querySelectorAll("mjx-merror").length;
+  const column = document.querySelector(".bd-article-container");
+  return {viewport: vw, doc_width: document.documentElement.scrollWidth, wide, clipped, scaled, equations, mathjax,
+          merror, column: column ? Math.round(column.getBoundingClientRect().width) : null};
+})()
+"""
+
+
+def chromium_path():
+    """The Chromium binary, or skip (fail under CI=true) when it is not installed."""
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    reason = "headless Chromium is not installed (Debian: apt-get install chromium); browser test not run"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason + ", and CI=true requires it")
+    pytest.skip(reason)
+
+
+class Chromium:
+    """One headless Chromium, driven over the DevTools pipe; `inspect(url, width)` loads a page."""
+
+    LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-error:")
+
+    def __init__(self, binary, timeout=60):
+        self.binary = binary
+        self.timeout = timeout
+        self.next_id = 0
+        self.buffer = b""
+        self.events = []
+
+    def __enter__(self):
+        import tempfile
+
+        self.profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
+        to_browser_r, self.to_browser = os.pipe()
+        self.from_browser, from_browser_w = os.pipe()
+
+        def wire_fds():  # in the child: the protocol's fixed descriptors 3 (in) and 4 (out)
+            read_end, write_end = os.dup(to_browser_r), os.dup(from_browser_w)  # in case either is 3 or 4
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+
+        flags = [f for f in CHROMIUM_FLAGS if f not in ("--dump-dom", "--virtual-time-budget=10000")]
+        self.proc = subprocess.Popen(
+            [self.binary, *flags, "--remote-debugging-pipe", f"--user-data-dir={self.profile.name}", "about:blank"],
+            preexec_fn=wire_fds,
+            close_fds=False,  # the descriptors set up by wire_fds must survive into the browser
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.to_browser)
+        os.close(self.from_browser)
+        self.profile.cleanup()
+
+    # The protocol: one JSON object per message, each followed by a NUL byte.
+    def _read_message(self, deadline):
+        import select
+
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.from_browser], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self.from_browser, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"Chromium closed the DevTools pipe (exit code {self.proc.poll()})")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method, params=None, session=None):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method, session, deadline):
+        while True:
+            for i, event in enumerate(self.events):
+                if event.get("method") == method and event.get("sessionId") == session:
+                    del self.events[i]
+                    return event
+            self.events.append(self._read_message(deadline))
+
+    def inspect(self, url, width, height=900):
+        """Load `url` in a fresh tab `width` CSS px wide; what MEASURE_JS returns, and the log."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        try:
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.send(f"{domain}.enable", session=session)
+            # Nothing may leave the machine; should a page try, the request fails here and is reported.
+            self.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]}, session)
+            self.send(
+                "Emulation.setDeviceMetricsOverride",
+                # Below 768 px, a phone: overlay scrollbars and the page's meta viewport apply.
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768},
+                session,
+            )
+            self.events = [e for e in self.events if e.get("sessionId") != session]
+            self.send("Page.navigate", {"url": url}, session)
+            deadline = time.monotonic() + self.timeout
+            self.wait_for("Page.loadEventFired", session, deadline)
+            result = self.send(
+                "Runtime.evaluate",
+                {"expression": MEASURE_JS, "awaitPromise": True, "returnByValue": True},
+                session,
+            )
+            if "exceptionDetails" in result:
+                raise RuntimeError(f"the measuring script failed on {url}: {result['exceptionDetails']}")
+            report = result["result"]["value"]
+            # Let late console messages (a failed font, a deferred script) arrive before counting.
+            time.sleep(0.2)
+            self.send("Runtime.evaluate", {"expression": "1"}, session)
+            errors, requests, offsite = [], [], []
+            for event in self.events:
+                if event.get("sessionId") != session:
+                    continue
+                method, params = event.get("method"), event.get("params", {})
+                if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                    text = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+                    errors.append(f"console.{params['type']}: {text}")
+                elif method == "Runtime.exceptionThrown":
+                    details = params.get("exceptionDetails", {})
+                    errors.append("uncaught: " + details.get("exception", {}).get("description", details.get("text", "")))
+                elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+                    entry = params["entry"]
+                    errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip())
+                elif method == "Network.requestWillBeSent":
+                    request_url = params["request"]["url"]
+                    requests.append(request_url)
+                    if not request_url.startswith(self.LOCAL_SCHEMES):
+                        offsite.append(request_url)
+            report.update(errors=errors, requests=requests, offsite=offsite)
+            return report
+        finally:
+            self.send("Target.closeTarget", {"targetId": target})
+            self.events = [e for e in self.events if e.get("sessionId") != session]
+
+
+
 @pytest.mark.parametrize("entry", MATH_PAGES)
 def test_math_renders_in_headless_chromium(book, entry, tmp_path):
     browser = chromium()
