@@ -26,7 +26,8 @@ def graph_values(net, X, Y, loss):
     ``net`` is a Sequential of Dense layers, each followed by an element-wise activation
     (Sigmoid, Tanh, ReLU, Linear). X has shape (1, n_in), Y shape (1, n_out).
 
-    Returns a dict of plain Python lists (one entry per Dense layer l = 1..L):
+    Returns a dict of plain Python lists (one entry per Dense layer l = 1..L)::
+
         "x":       the input, length n_in
         "z":       z^[l] = a^[l-1] W^[l] + b^[l]        ("net" in note 004)
         "a":       a^[l] = f(z^[l])                      ("out" in note 004)
@@ -35,6 +36,7 @@ def graph_values(net, X, Y, loss):
         "grad_W":  dE/dW^[l] = (a^[l-1])^T delta^[l]      rows (n_in, n_out)
         "dE_da":   dE/da^[L] at the output, length n_out
         "loss":    the loss value E (a float)
+
     The parameters' ``grad`` arrays are filled as a side effect (it runs net.backward).
     """
     if not isinstance(net, Sequential):
