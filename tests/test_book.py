@@ -243,6 +243,25 @@ def test_notebooks_in_the_book_are_stored_executed():
     assert not problems, "\n".join(problems)
 
 
+def test_solutions_come_after_the_exercises_and_the_class_edition_leaves_them_out():
+    # _toc.yml: a part captioned "Solutions", right after "Exercises", one solution per exercise set,
+    # each titled "Chapter N solutions". _toc_class.yml (`jupyter-book build . --toc _toc_class.yml`)
+    # is the same book without that part.
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    class_toc = yaml.safe_load((REPO / "_toc_class.yml").read_text(encoding="utf-8"))
+    captions = [part["caption"] for part in toc["parts"]]
+    assert "Solutions" in captions and "Exercises" in captions, f"_toc.yml parts: {captions}"
+    assert captions.index("Solutions") == captions.index("Exercises") + 1, f"Solutions must follow Exercises: {captions}"
+    solutions = toc["parts"][captions.index("Solutions")]["chapters"]
+    exercises = toc["parts"][captions.index("Exercises")]["chapters"]
+    assert [Path(s["file"]).name for s in solutions] == [Path(e["file"]).name for e in exercises]
+    for entry in solutions:
+        assert entry["file"].startswith("solutions/"), entry
+        assert re.fullmatch(r"Chapter \d+ solutions", entry.get("title", "")), f"{entry}: title 'Chapter N solutions'"
+    without = {**toc, "parts": [part for part in toc["parts"] if part["caption"] != "Solutions"]}
+    assert class_toc == without, "_toc_class.yml is not _toc.yml without its Solutions part"
+
+
 def test_every_toc_entry_produced_a_page(book):
     entries = toc_entries()
     missing = [e for e in entries if not (book.html / (e + ".html")).is_file()]

@@ -45,7 +45,7 @@ def misclassified(X, y, w, b):
 def decision_line(w, b, x1_range, x2_range):
     """Two end points ((x1, x2), (x1', x2')) of the line w1 x1 + w2 x2 + b = 0 inside the box.
 
-    A steep line (\|w2\| <= \|w1\|) is parametrised by x2, a flat one by x1, so a vertical line
+    A steep line (abs(w2) <= abs(w1)) is parametrised by x2, a flat one by x1, so a vertical line
     (w2 = 0) works too. Returns None when w = (0, 0): there is no line, every point gets the
     same prediction (the sign of b).
     """
