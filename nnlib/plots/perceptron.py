@@ -101,7 +101,7 @@ def draw_decision_line(ax, X, y, w, b, title=None, labels=("x1", "x2"), legend=T
         title = f"w = ({float(w[0]):.2g}, {float(w[1]):.2g}), b = {float(b):.2g}"
     ax.set_title(f"{title}\nmisclassified: {n_wrong} of {len(y)}", fontsize=10)
     if legend:
-        ax.legend(loc="best", fontsize=8, framealpha=0.85)
+        ax.legend(loc="best", fontsize=9, framealpha=0.85)
     return n_wrong
 
 
