@@ -444,7 +444,7 @@ class Chromium:
 
     LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-error:")
 
-    def __init__(self, binary, timeout=60):
+    def __init__(self, binary, timeout=120):
         self.binary = binary
         self.timeout = timeout
         self.next_id = 0
@@ -528,8 +528,19 @@ class Chromium:
                     return event
             self.events.append(self._read_message(deadline))
 
-    def inspect(self, url, width, height=900):
-        """Load `url` in a fresh tab `width` CSS px wide; what MEASURE_JS returns, and the log."""
+    def inspect(self, url, width, height=900, attempts=2):
+        """Load `url` in a fresh tab `width` CSS px wide; what MEASURE_JS returns, and the log.
+
+        On a busy machine a load can time out; it is tried `attempts` times before the error,
+        naming the page, is raised."""
+        for attempt in range(attempts):
+            try:
+                return self._inspect(url, width, height)
+            except (TimeoutError, RuntimeError) as error:
+                if attempt == attempts - 1:
+                    raise RuntimeError(f"{url} at {width} px: {error}") from error
+
+    def _inspect(self, url, width, height):
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         try:
