@@ -69,32 +69,22 @@ def plot_error_vs_degree(degrees, train_errors, val_errors, best_degree=None):
     return fig
 
 
-def plot_regression_fits(x_train, y_train, x_grid, curves, true_function=None, ncols=None):
-    """One panel per (title, predictions on x_grid) in ``curves`` (a dict), with the training points.
-
-    Up to three panels sit in one row; four or more go in rows of ``ncols`` (default: two per
-    row for four panels, three otherwise), so that the panels keep a readable size in the book."""
+def plot_regression_fits(x_train, y_train, x_grid, curves, true_function=None):
+    """One panel per (title, predictions on x_grid) in ``curves`` (a dict), with the training points."""
     n = len(curves)
-    if ncols is None:
-        ncols = n if n <= 3 else (2 if n == 4 else 3)
-    ncols = max(1, min(ncols, n))
-    nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 3.0 * nrows + 0.2), sharex=True, sharey=True,
-                             squeeze=False)
-    for ax, (title, prediction) in zip(axes.flat, curves.items()):
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), sharey=True, squeeze=False)
+    for ax, (title, prediction) in zip(axes[0], curves.items()):
         if true_function is not None:
             ax.plot(x_grid, true_function(x_grid), color=TRUE_COLOR, ls="--", lw=1.5, label="true function")
         ax.plot(x_grid, np.ravel(prediction), color="tab:red", lw=2, label="network")
         ax.scatter(x_train, y_train, s=30, color=TRAIN_COLOR, edgecolor="k", zorder=3, label="training")
         ax.set_title(title, fontsize=10)
-        ax.set_ylim(-2.0, 2.0)
-    for ax in axes[-1]:
         ax.set_xlabel("x")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("y")
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    axes[0, 0].legend(fontsize=9, loc="upper left")
+        ax.set_ylim(-2.0, 2.0)
+    axes[0, 0].set_ylabel("y")
+    # Four panels make a figure about 14 in wide, shown about 9.5 in (948 px) wide in the book:
+    # 10 pt text comes out at about 9 CSS px there.
+    axes[0, 0].legend(fontsize=10, loc="upper left")
     fig.tight_layout()
     return fig
 
