@@ -6,8 +6,10 @@ x in {0, 1}^n:
 
 - a *product unit* (one AND of literals, a "minterm") fires on exactly one row r
   of the truth table: weight +2 on every input that is 1 in r, -2 on every input
-  that is 0 in r, and bias 1 - 2 p, where p is the number of ones in r. Then
+  that is 0 in r, and bias 1 - 2 p, where p is the number of ones in r. Then ::
+
       z = 1 at x = r,   and z <= -1 for every other x
+
   (each input that differs from r lowers z by 2). Sheet 5's XOR unit
   U(2 x1 - 2 x2 - 1) is the product unit of the row (1, 0).
 - an *OR unit* over k hidden units: weights 1 and bias -1/2, U(z1 + ... + zk - 1/2).

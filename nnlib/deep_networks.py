@@ -5,9 +5,11 @@ with different activations, initialisations, batch normalisation and residual
 connections, and compares the gradient norm of each layer.
 
 ``deep_mlp(n_in, width, depth, n_out)`` has ``depth`` hidden layers of ``width``
-units:
+units::
+
     Dense(n_in -> width), act,  then (depth - 1) times [Dense(width -> width), (BatchNorm), act],
     then Dense(width -> n_out), output activation
+
 With ``residual=True`` each of the (depth - 1) middle blocks becomes
 x + act(BN(Dense(x))) (``nnlib.residual.Residual``).
 """

@@ -4,7 +4,7 @@ Chapter 7 (``book/07_xor_xnor.ipynb``) asks how often a 2-2-1 sigmoid network
 trained on XOR gets stuck, over many seeds. Training the networks one by one with
 ``nnlib.train`` costs a Python loop per step and per network; here the S networks
 are stacked along a first axis and every step updates all of them with one set of
-numpy operations. The arithmetic is exactly that of ``nnlib``:
+numpy operations. The arithmetic is exactly that of ``nnlib``::
 
     network s:  A1 = sigma(X @ W1[s] + b1[s]),  P = sigma(A1 @ W2[s] + b2[s])
     loss:       BCE averaged over the N = n * n_out entries, as ``nnlib.BCE()``

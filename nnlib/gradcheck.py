@@ -1,12 +1,16 @@
 """Gradient checking by centred finite differences.
 
-For a scalar function f and each entry x_i,
+For a scalar function f and each entry x_i ::
+
     df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2 h),
+
 whose error is O(h^2). We compare the analytic gradient a (from backprop)
-with the numerical one g by the relative error
+with the numerical one g by the relative error ::
+
     r = ||a - g|| / max(||a|| + ||g||, 1e-12)     (one number per parameter array).
 
 Tolerance policy (float64):
+
 - h = 1e-6. The truncation error is about h^2 ~ 1e-12 and the rounding error
   about 1e-16 / h ~ 1e-10, so a correct gradient gives r ~ 1e-9 or smaller.
 - r <= 1e-7 passes. A wrong gradient (a missing factor, a transposed matrix,
@@ -15,6 +19,7 @@ Tolerance policy (float64):
   check only at points at least 10 h away from a kink, where the function is
   smooth inside the difference stencil.
 - Clipping (BCE, CCE near 0 or 1) changes the function: check away from the clip.
+
 Chapter 5 (``book/05_backpropagation.ipynb``) runs these checks on every worked example.
 """
 

@@ -6,6 +6,7 @@ Chapter 3 (``book/03_forward_propagation.ipynb``) maps the notes' other
 conventions (W x + b with W of shape (n_out, n_in)) onto this one.
 
 Every layer has
+
 - ``forward(X)``: computes the output and caches what ``backward`` will need;
 - ``backward(grad_output)``: takes dL/d(output), stores dL/d(parameter) in each
   parameter's ``grad`` and returns dL/d(input) (chapter 5 derives these);
@@ -87,7 +88,8 @@ class Dense(Layer):
     """Fully connected layer: Z = X @ W + b.
 
     Shapes: X (n, n_in), W (n_in, n_out), b (1, n_out), Z (n, n_out).
-    Backward, given G = dL/dZ of shape (n, n_out):
+    Backward, given G = dL/dZ of shape (n, n_out)::
+
         dL/dW = X^T G            (n_in, n_out)
         dL/db = sum over rows of G  (1, n_out)
         dL/dX = G W^T            (n, n_in)
@@ -299,7 +301,8 @@ class Softmax(Activation):
     """Row-wise softmax, s = softmax(z) for each sample.
 
     Backward is the Jacobian-vector product for each row, without building the
-    K x K Jacobian diag(s) - s s^T:
+    K x K Jacobian diag(s) - s s^T::
+
         dL/dz = s * (g - sum_j g_j s_j)     where g = dL/ds.
     """
 

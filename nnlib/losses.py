@@ -91,7 +91,7 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
-    """L = mean |p - y|; gradient sign(p - y) / N (we take 0 at p = y)."""
+    """L = mean abs(p - y); gradient sign(p - y) / N (we take 0 at p = y)."""
 
     name = "MeanAbsoluteError"
 
@@ -104,7 +104,7 @@ class MeanAbsoluteError(Loss):
 
 class Huber(Loss):
     """Huber loss with threshold delta, averaged over entries:
-    l(d) = d^2 / 2 for |d| <= delta, delta (|d| - delta / 2) otherwise, d = p - y.
+    l(d) = d^2 / 2 for abs(d) <= delta, delta (abs(d) - delta / 2) otherwise, d = p - y.
     Quadratic near zero (like MSE), linear for outliers (like MAE).
     Gradient: clip(d, -delta, delta) / N.
     """

@@ -135,7 +135,7 @@ class Sequential:
 
     @property
     def parameter_count(self):
-        """The number of trainable numbers: sum over Dense layers of n_in*n_out + n_out."""
+        """The number of trainable numbers (the sum over Dense layers of n_in*n_out + n_out)."""
         return sum(p.size for p in self.parameters())
 
     def summary(self):

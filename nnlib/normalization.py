@@ -5,13 +5,17 @@ vanishing and exploding gradients: whatever the scale of the weights before it,
 the layer's output has mean beta and standard deviation gamma, so a sigmoid or
 tanh after it works near its steep middle.
 
-For a batch X of shape (n, d), per feature j (training mode):
+For a batch X of shape (n, d), per feature j (training mode)::
+
     mu_j = mean_i X_ij,   var_j = mean_i (X_ij - mu_j)^2
     Xhat_ij = (X_ij - mu_j) / sqrt(var_j + eps)
     Y_ij = gamma_j Xhat_ij + beta_j                gamma, beta: (1, d)
-Backward, given G = dL/dY (n, d):
+
+Backward, given G = dL/dY (n, d)::
+
     dL/dgamma = sum_i G_ij Xhat_ij,   dL/dbeta = sum_i G_ij
     dL/dX_ij = gamma_j / sqrt(var_j + eps) * (G_ij - mean_i G_ij - Xhat_ij mean_i (G_ij Xhat_ij))
+
 In evaluation mode the layer uses running averages of mu and var instead of the
 batch's (updated in training as running <- momentum running + (1 - momentum) batch),
 so one sample's prediction does not depend on the others in its batch.

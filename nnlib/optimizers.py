@@ -180,10 +180,14 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     """Gradient descent with momentum, in one of two forms.
 
-    form='average' (the notes' form, Sheet 5): an exponentially weighted average
+    form='average' (the notes' form, Sheet 5): an exponentially weighted average ::
+
         m <- beta m + (1 - beta) g,    w <- w - eta m
-    form='classic' (PyTorch's SGD(momentum=beta)): a velocity that sums gradients
+
+    form='classic' (PyTorch's SGD(momentum=beta)): a velocity that sums gradients ::
+
         v <- beta v + g,               w <- w - eta v
+
     The two are the same method: the classic form with eta equals the average
     form with eta / (1 - beta).
     """

@@ -2,9 +2,11 @@
 
 Chapter 1 (``book/01_neuron_perceptron.ipynb``). Labels are -1 or +1 and
 f(x) = w . x + b. The rule is stochastic gradient descent on the perceptron
-loss max(0, -y f(x)):
+loss max(0, -y f(x))::
+
     if y f(x) <= 0 (misclassified, or on the line):  w <- w + eta y x,  b <- b + eta y
     otherwise:                                       nothing changes.
+
 (At y f = 0 the loss has a kink; the classic rule counts a point on the line as
 a mistake, so training starts even from w = 0.)
 """

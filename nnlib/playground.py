@@ -19,7 +19,7 @@ from .network import mlp
 from .optimizers import SGD, Adam
 from .training import train
 
-#: the data sets, by name: each is f(n, rng) -> X (n, 2), y (n, 1)
+#: The data sets by name; each is a function f(n, rng) returning X (n, 2) and y (n, 1).
 DATASETS = {
     "xor": datasets.xor_blobs,
     "circles": datasets.circles,

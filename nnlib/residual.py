@@ -2,8 +2,10 @@
 
 Chapter 9 (``book/09_vanishing_gradients.ipynb``) uses it against vanishing
 gradients. F is a short stack of layers whose output has the input's shape.
-Backward, given G = dL/d(out):
+Backward, given G = dL/d(out)::
+
     dL/dx = G + (backward of F)(G)
+
 so the gradient reaches x through the identity path undiminished, however small
 F's own derivative is: a deep stack of residual blocks cannot multiply the
 gradient down to zero the way a deep stack of sigmoid layers does.

@@ -115,6 +115,8 @@ class Table:
     title : str, optional
         A caption shown above the table.
 
+    Notes
+    -----
     Numbers are right-aligned and strings left-aligned; columns are separated by two spaces.
     """
 

@@ -13,11 +13,15 @@ The tests then check what Sphinx itself does not:
 2. every relative href/src and every #anchor in every page resolves;
 3. no page loads a script or a stylesheet from the network, and no page embeds a widget (it would
    be a dead control in a static page);
-4. in headless Chromium, MathJax (served from the book itself) typeset the math of the intro and
-   the backpropagation chapter.
+4. every page in headless Chromium, at a desktop width (1280 px) and a phone width (390 px):
+   MathJax (served from the book itself) typeset the math, no page scrolls sideways and no element is
+   wider than the window, no display equation is wider than its column, the console shows no error,
+   and no request leaves the machine;
+5. the site stays under SITE_LIMIT_MB (its size is printed in the terminal summary), and every
+   public nnlib module appears on a page of the API reference.
 
 The clean build's duration is printed (run pytest with -s to see it) and shown in the terminal
-summary. Building takes a few seconds: the notebooks are not executed (`execute_notebooks: "off"`),
+summary. Building takes about 15 s, loading every page in Chromium about three minutes: the notebooks are not executed (`execute_notebooks: "off"`),
 nbval checks their stored outputs separately.
 """
 
@@ -239,6 +243,25 @@ def test_notebooks_in_the_book_are_stored_executed():
     assert not problems, "\n".join(problems)
 
 
+def test_solutions_come_after_the_exercises_and_the_class_edition_leaves_them_out():
+    # _toc.yml: a part captioned "Solutions", right after "Exercises", one solution per exercise set,
+    # each titled "Chapter N solutions". _toc_class.yml (`jupyter-book build . --toc _toc_class.yml`)
+    # is the same book without that part.
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    class_toc = yaml.safe_load((REPO / "_toc_class.yml").read_text(encoding="utf-8"))
+    captions = [part["caption"] for part in toc["parts"]]
+    assert "Solutions" in captions and "Exercises" in captions, f"_toc.yml parts: {captions}"
+    assert captions.index("Solutions") == captions.index("Exercises") + 1, f"Solutions must follow Exercises: {captions}"
+    solutions = toc["parts"][captions.index("Solutions")]["chapters"]
+    exercises = toc["parts"][captions.index("Exercises")]["chapters"]
+    assert [Path(s["file"]).name for s in solutions] == [Path(e["file"]).name for e in exercises]
+    for entry in solutions:
+        assert entry["file"].startswith("solutions/"), entry
+        assert re.fullmatch(r"Chapter \d+ solutions", entry.get("title", "")), f"{entry}: title 'Chapter N solutions'"
+    without = {**toc, "parts": [part for part in toc["parts"] if part["caption"] != "Solutions"]}
+    assert class_toc == without, "_toc_class.yml is not _toc.yml without its Solutions part"
+
+
 def test_every_toc_entry_produced_a_page(book):
     entries = toc_entries()
     missing = [e for e in entries if not (book.html / (e + ".html")).is_file()]
@@ -338,7 +361,73 @@ def test_no_page_embeds_widgets(book):
 # --------------------------------------------------------------------------------------------
 
 
-def chromium():
+
+# --------------------------------------------------------------------------------------------
+# 5. Every page in a browser, at a desktop and a phone width
+# --------------------------------------------------------------------------------------------
+#
+# Headless Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe:
+# JSON messages separated by NUL bytes on file descriptors 3 and 4), so the test needs nothing but
+# the standard library and the browser. For every page and width it records the console errors,
+# the uncaught exceptions, every request (none may leave the machine) and, once MathJax has
+# typeset the page, what sticks out: elements wider than the viewport and display equations
+# wider than the box they sit in.
+
+WIDTHS = (1280, 390)
+
+# Runs in the page once it has loaded. Returns what the tests check; every entry names the element
+# (tag, classes, the TeX of an equation) so that a failure says where to look.
+MEASURE_JS = r"""
+(async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  if (document.fonts && document.fonts.ready) { await document.fonts.ready; }
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const vw = document.documentElement.clientWidth;
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  const path = el => { const parts = []; for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e)); return parts.join(" > "); };
+  const visible = el => { const cs = getComputedStyle(el); return cs.display !== "none" && cs.visibility !== "hidden"; };
+  // Content inside a box that scrolls or clips on its own (a code cell's long line, a wide table in
+  // its scroll container) may be wider: that box is itself an element, and checked like any other.
+  const insideScrollBox = el => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width > vw + 1 && visible(el) && !insideScrollBox(el)) wide.push({element: path(el), width: Math.round(r.width)});
+  }
+  const tex = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) tex.set(item.typesetRoot, item.math);
+  }
+  const clipped = [], scaled = [];
+  let equations = 0;
+  for (const m of document.querySelectorAll('mjx-container[display="true"]')) {
+    equations += 1;
+    const math = m.querySelector("mjx-math");
+    const needed = math ? Math.floor(math.getBoundingClientRect().width) : m.scrollWidth;
+    const boxes = [m, m.parentElement].filter(Boolean);
+    const box = Math.min(...boxes.map(b => b.clientWidth));
+    if (needed > box + 1 || boxes.some(b => b.scrollWidth > b.clientWidth + 1)) {
+      clipped.push({tex: (tex.get(m) || m.textContent).trim().slice(0, 80), needed: needed, box: box});
+    } else if (m.dataset.fitScale) {
+      scaled.push({tex: (tex.get(m) || m.textContent).trim().slice(0, 80), scale: Number(m.dataset.fitScale)});
+    }
+  }
+  const mathjax = !!document.querySelector("mjx-container");
+  const merror = document.querySelectorAll("mjx-merror").length;
+  const column = document.querySelector(".bd-article-container");
+  return {viewport: vw, doc_width: document.documentElement.scrollWidth, wide, clipped, scaled, equations, mathjax,
+          merror, column: column ? Math.round(column.getBoundingClientRect().width) : null};
+})()
+"""
+
+
+def chromium_path():
     """The Chromium binary, or skip (fail under CI=true) when it is not installed."""
     for name in ("chromium", "chromium-browser"):
         path = shutil.which(name)
@@ -350,19 +439,272 @@ def chromium():
     pytest.skip(reason)
 
 
-@pytest.mark.parametrize("entry", MATH_PAGES)
-def test_math_renders_in_headless_chromium(book, entry, tmp_path):
-    browser = chromium()
-    page = book.html / (entry + ".html")
-    assert page.is_file(), f"no page {entry}.html"
-    assert "$" in source_of(entry).read_text(encoding="utf-8"), f"{entry} has no math to render"
-    cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}", page.as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
-    assert proc.returncode == 0, f"chromium exited {proc.returncode}:\n{proc.stderr[-3000:]}"
-    dom = proc.stdout
-    assert "<mjx-container" in dom, (
-        f"MathJax did not typeset {entry}.html (no <mjx-container> in the rendered DOM); "
-        f"chromium stderr:\n{proc.stderr[-2000:]}"
-    )
-    # A TeX error (an unknown macro, an unbalanced brace) renders as <mjx-merror>.
-    assert "<mjx-merror" not in dom, f"MathJax reports a TeX error on {entry}.html"
+class Chromium:
+    """One headless Chromium, driven over the DevTools pipe; `inspect(url, width)` loads a page."""
+
+    LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-error:")
+
+    def __init__(self, binary, timeout=120):
+        self.binary = binary
+        self.timeout = timeout
+        self.next_id = 0
+        self.buffer = b""
+        self.events = []
+
+    def __enter__(self):
+        import tempfile
+
+        self.profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
+        to_browser_r, self.to_browser = os.pipe()
+        self.from_browser, from_browser_w = os.pipe()
+
+        def wire_fds():  # in the child: the protocol's fixed descriptors 3 (in) and 4 (out)
+            read_end, write_end = os.dup(to_browser_r), os.dup(from_browser_w)  # in case either is 3 or 4
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+
+        flags = [f for f in CHROMIUM_FLAGS if f not in ("--dump-dom", "--virtual-time-budget=10000")]
+        self.proc = subprocess.Popen(
+            [self.binary, *flags, "--remote-debugging-pipe", f"--user-data-dir={self.profile.name}", "about:blank"],
+            preexec_fn=wire_fds,
+            close_fds=False,  # the descriptors set up by wire_fds must survive into the browser
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.to_browser)
+        os.close(self.from_browser)
+        self.profile.cleanup()
+
+    # The protocol: one JSON object per message, each followed by a NUL byte.
+    def _read_message(self, deadline):
+        import select
+
+        while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.from_browser], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self.from_browser, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"Chromium closed the DevTools pipe (exit code {self.proc.poll()})")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method, params=None, session=None):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self.timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_for(self, method, session, deadline):
+        while True:
+            for i, event in enumerate(self.events):
+                if event.get("method") == method and event.get("sessionId") == session:
+                    del self.events[i]
+                    return event
+            self.events.append(self._read_message(deadline))
+
+    def inspect(self, url, width, height=900, attempts=2):
+        """Load `url` in a fresh tab `width` CSS px wide; what MEASURE_JS returns, and the log.
+
+        On a busy machine a load can time out; it is tried `attempts` times before the error,
+        naming the page, is raised."""
+        for attempt in range(attempts):
+            try:
+                return self._inspect(url, width, height)
+            except (TimeoutError, RuntimeError) as error:
+                if attempt == attempts - 1:
+                    raise RuntimeError(f"{url} at {width} px: {error}") from error
+
+    def _inspect(self, url, width, height):
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        try:
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.send(f"{domain}.enable", session=session)
+            # Nothing may leave the machine; should a page try, the request fails here and is reported.
+            self.send("Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*"]}, session)
+            self.send(
+                "Emulation.setDeviceMetricsOverride",
+                # Below 768 px, a phone: overlay scrollbars and the page's meta viewport apply.
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768},
+                session,
+            )
+            self.events = [e for e in self.events if e.get("sessionId") != session]
+            self.send("Page.navigate", {"url": url}, session)
+            deadline = time.monotonic() + self.timeout
+            self.wait_for("Page.loadEventFired", session, deadline)
+            result = self.send(
+                "Runtime.evaluate",
+                {"expression": MEASURE_JS, "awaitPromise": True, "returnByValue": True},
+                session,
+            )
+            if "exceptionDetails" in result:
+                raise RuntimeError(f"the measuring script failed on {url}: {result['exceptionDetails']}")
+            report = result["result"]["value"]
+            # Let late console messages (a failed font, a deferred script) arrive before counting.
+            time.sleep(0.2)
+            self.send("Runtime.evaluate", {"expression": "1"}, session)
+            errors, requests, offsite = [], [], []
+            for event in self.events:
+                if event.get("sessionId") != session:
+                    continue
+                method, params = event.get("method"), event.get("params", {})
+                if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                    text = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+                    errors.append(f"console.{params['type']}: {text}")
+                elif method == "Runtime.exceptionThrown":
+                    details = params.get("exceptionDetails", {})
+                    errors.append("uncaught: " + details.get("exception", {}).get("description", details.get("text", "")))
+                elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+                    entry = params["entry"]
+                    errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip())
+                elif method == "Network.requestWillBeSent":
+                    request_url = params["request"]["url"]
+                    requests.append(request_url)
+                    if not request_url.startswith(self.LOCAL_SCHEMES):
+                        offsite.append(request_url)
+            report.update(errors=errors, requests=requests, offsite=offsite)
+            return report
+        finally:
+            self.send("Target.closeTarget", {"targetId": target})
+            self.events = [e for e in self.events if e.get("sessionId") != session]
+
+
+
+@pytest.fixture(scope="session")
+def browsed(book):
+    """Every page of the site loaded in headless Chromium at each width of WIDTHS: {(page, width): report}."""
+    browser = chromium_path()
+    pages = [p for p in book.pages() if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    assert len(pages) > 10, f"only {len(pages)} pages to load"
+    reports = {}
+    start = time.perf_counter()
+    with Chromium(browser) as chromium:
+        for width in WIDTHS:
+            for page in pages:
+                reports[(str(page.relative_to(book.html)), width)] = chromium.inspect(page.as_uri(), width)
+    print(f"\n{len(pages)} pages at {len(WIDTHS)} widths in headless Chromium: {time.perf_counter() - start:.1f} s")
+    return reports
+
+
+def _listing(problems, limit=80):
+    return "\n".join(problems[:limit]) + (f"\n... and {len(problems) - limit} more" if len(problems) > limit else "")
+
+
+def test_math_renders_in_headless_chromium(browsed):
+    # MathJax, served from the book itself, typeset the pages whose source has math, without a TeX error.
+    problems = []
+    for entry in MATH_PAGES:
+        assert "$" in source_of(entry).read_text(encoding="utf-8"), f"{entry} has no math to render"
+        for width in WIDTHS:
+            report = browsed[(entry + ".html", width)]
+            if not report["mathjax"]:
+                problems.append(f"{entry}.html at {width} px: MathJax typeset nothing (no <mjx-container>)")
+    problems += [
+        f"{page} at {width} px: {report['merror']} TeX errors (<mjx-merror>)"
+        for (page, width), report in browsed.items()
+        if report["merror"]
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_scrolls_sideways_and_no_element_is_wider_than_the_window(browsed):
+    problems = []
+    for (page, width), report in sorted(browsed.items()):
+        if report["doc_width"] > report["viewport"]:
+            problems.append(f"{page} at {width} px: the page is {report['doc_width']} px wide (window {report['viewport']})")
+        for element in report["wide"][:3]:
+            problems.append(f"{page} at {width} px: {element['element']} is {element['width']} px wide")
+    assert not problems, "pages wider than the window:\n" + _listing(problems)
+
+
+def test_no_display_equation_is_clipped(browsed):
+    # An equation wider than its box (after fit-math.js scaled it down as far as it may) hides its
+    # end behind a sideways scroll: split it in the chapter (aligned/split), as the lead routes.
+    problems = [
+        f"{page} at {width} px: needs {eq['needed']} px, box {eq['box']} px: {eq['tex']!r}"
+        for (page, width), report in sorted(browsed.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        for eq in report["clipped"]
+    ]
+    assert sum(report["equations"] for report in browsed.values()) > 100, "hardly any display equations found"
+    assert not problems, f"{len(problems)} display equations do not fit their column:\n" + _listing(problems)
+
+
+def test_no_console_errors(browsed):
+    problems = [f"{page} at {width} px: {error}" for (page, width), report in sorted(browsed.items()) for error in report["errors"]]
+    assert not problems, "errors in the browser console:\n" + _listing(problems)
+
+
+def test_no_request_leaves_the_machine(browsed):
+    local = sum(len(report["requests"]) for report in browsed.values())
+    assert local > len(browsed), "the browser recorded (almost) no requests: the recording is broken"
+    problems = [f"{page} at {width} px: {url}" for (page, width), report in sorted(browsed.items()) for url in report["offsite"]]
+    assert not problems, "requests off the machine:\n" + _listing(problems)
+
+
+# The whole site (pages, images, downloadable notebooks, theme, MathJax) stays small enough to
+# put anywhere and download whole: at most this many bytes.
+SITE_LIMIT_MB = 25
+
+
+def test_site_size_is_reported_and_capped(book, request):
+    sizes = {}
+    for path in book.html.rglob("*"):
+        if path.is_file():
+            top = path.relative_to(book.html).parts[0]
+            top = top if (book.html / top).is_dir() else "(pages at the top)"
+            sizes[top] = sizes.get(top, 0) + path.stat().st_size
+    total = sum(sizes.values()) / 1e6
+    parts = ", ".join(f"{name} {size / 1e6:.1f}" for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]))
+    line = f"book site: {total:.1f} MB (limit {SITE_LIMIT_MB} MB): {parts}"
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("\n" + line)
+    request.config.book_site_megabytes = total
+    assert total <= SITE_LIMIT_MB, line
+
+
+def test_every_public_module_is_on_an_api_page():
+    # The API reference (book/api/*.md) documents each module with automodule; a new module needs a line there.
+    import pkgutil
+
+    import nnlib
+
+    modules = {"nnlib"} | {
+        info.name
+        for info in pkgutil.walk_packages(nnlib.__path__, "nnlib.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    }
+    documented = set()
+    for page in (REPO / "book" / "api").glob("*.md"):
+        documented |= set(re.findall(r"^\.\. automodule:: (\S+)", page.read_text(encoding="utf-8"), re.M))
+    assert "nnlib.layers" in documented, "the API pages document no module with automodule"
+    missing = sorted(modules - documented - {"nnlib"})
+    unknown = sorted(documented - modules)
+    assert not missing, f"public modules on no API page (add an automodule to book/api/*.md): {missing}"
+    assert not unknown, f"API pages document modules that do not exist: {unknown}"

@@ -26,7 +26,8 @@ def graph_values(net, X, Y, loss):
     ``net`` is a Sequential of Dense layers, each followed by an element-wise activation
     (Sigmoid, Tanh, ReLU, Linear). X has shape (1, n_in), Y shape (1, n_out).
 
-    Returns a dict of plain Python lists (one entry per Dense layer l = 1..L):
+    Returns a dict of plain Python lists (one entry per Dense layer l = 1..L)::
+
         "x":       the input, length n_in
         "z":       z^[l] = a^[l-1] W^[l] + b^[l]        ("net" in note 004)
         "a":       a^[l] = f(z^[l])                      ("out" in note 004)
@@ -35,6 +36,7 @@ def graph_values(net, X, Y, loss):
         "grad_W":  dE/dW^[l] = (a^[l-1])^T delta^[l]      rows (n_in, n_out)
         "dE_da":   dE/da^[L] at the output, length n_out
         "loss":    the loss value E (a float)
+
     The parameters' ``grad`` arrays are filled as a side effect (it runs net.backward).
     """
     if not isinstance(net, Sequential):
@@ -81,6 +83,11 @@ def _unit_positions(sizes, dx=4.2, dy=2.2):
     return [[(l * dx, (n - 1) / 2 * dy - j * dy) for j in range(n)] for l, n in enumerate(sizes)]
 
 
+# Text sizes of the computation graph, in points. The figure is about 15 in wide and the book shows it
+# about 9.4 in (940 px) wide at a 1280 px window: 10.5 pt comes out at about 9.5 CSS px there.
+EDGE_PT, LABEL_PT, UNIT_PT, LOSS_PT = 10.5, 11, 13, 15
+
+
 def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_backward=True,
                            decimals=4, title=None):
     """Draw a small network as a graph, with the numbers of ``graph_values`` on it.
@@ -125,12 +132,12 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
                 lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
                 label = names.get((l - 1, i, j), f"w{i + 1}{j + 1}")
                 text = f"{label} = {W[i][j]:g}"
-                ax.text(lx, ly + 0.13, text, ha="center", va="bottom", fontsize=8.5,
+                ax.text(lx, ly + 0.13, text, ha="center", va="bottom", fontsize=EDGE_PT,
                         color="0.15", zorder=3,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
                 if show_backward:
                     ax.text(lx, ly - 0.05, f"∂E/∂{label} = {gW[i][j]:.4g}", ha="center",
-                            va="top", fontsize=8.5, color=BACKWARD_COLOUR, zorder=3,
+                            va="top", fontsize=EDGE_PT, color=BACKWARD_COLOUR, zorder=3,
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
 
     # units
@@ -138,35 +145,35 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
         for j, (x, y) in enumerate(pos[l]):
             face = "#e8eef7" if l == 0 else "white"
             ax.add_patch(plt.Circle((x, y), radius, fc=face, ec="0.2", lw=1.4, zorder=2))
-            ax.text(x, y, unit_names[l][j], ha="center", va="center", fontsize=11,
+            ax.text(x, y, unit_names[l][j], ha="center", va="center", fontsize=UNIT_PT,
                     weight="bold", zorder=4)
             if l == 0:
                 ax.text(x, y + radius + 0.08, f"{values['x'][j]:g}", ha="center", va="bottom",
-                        fontsize=9, color=FORWARD_COLOUR)
+                        fontsize=LABEL_PT, color=FORWARD_COLOUR)
                 continue
             z, a = values["z"][l - 1][j], values["a"][l - 1][j]
             ax.text(x, y + radius + 0.08, f"net = {fmt.format(z)}\nout = {fmt.format(a)}",
-                    ha="center", va="bottom", fontsize=9, color=FORWARD_COLOUR, zorder=4)
+                    ha="center", va="bottom", fontsize=LABEL_PT, color=FORWARD_COLOUR, zorder=4)
             bias = values["b"][l - 1][j]
             lines = [f"b = {bias:g}"]
             if show_backward:
                 lines.append(f"δ = {values['delta'][l - 1][j]:.4g}")
-            ax.text(x, y - radius - 0.08, "\n".join(lines), ha="center", va="top", fontsize=9,
+            ax.text(x, y - radius - 0.08, "\n".join(lines), ha="center", va="top", fontsize=LABEL_PT,
                     color=BACKWARD_COLOUR if show_backward else "0.3", zorder=4)
 
     # the loss node
     xl = pos[-1][0][0] + 2.6
     ax.add_patch(plt.Rectangle((xl - 0.45, -0.4), 0.9, 0.8, fc="#fdf2e9", ec="0.2", lw=1.4, zorder=2))
-    ax.text(xl, 0, "E", ha="center", va="center", fontsize=13, weight="bold", zorder=4)
+    ax.text(xl, 0, "E", ha="center", va="center", fontsize=LOSS_PT, weight="bold", zorder=4)
     ax.text(xl, 0.5, f"E = {values['loss']:.{max(decimals, 6)}f}", ha="center", va="bottom",
-            fontsize=9, color=FORWARD_COLOUR)
+            fontsize=LABEL_PT, color=FORWARD_COLOUR)
     for j, (x, y) in enumerate(pos[-1]):
         ax.annotate("", xy=(xl - 0.45, 0), xytext=(x + radius, y),
                     arrowprops=dict(arrowstyle="->", color="0.55", lw=1.2), zorder=1)
         if show_backward:
             ax.text((x + radius + xl - 0.45) / 2, (y + 0) / 2 + (0.25 if y >= 0 else -0.25),
                     f"∂E/∂out = {values['dE_da'][j]:.4g}", ha="center",
-                    va="bottom" if y >= 0 else "top", fontsize=8.5, color=BACKWARD_COLOUR)
+                    va="bottom" if y >= 0 else "top", fontsize=EDGE_PT, color=BACKWARD_COLOUR)
 
     top = (height - 1) / 2 * 2.2 + 1.25
     ax.set_xlim(-0.9, xl + 0.9)
@@ -176,7 +183,7 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
     legend = "blue: forward pass (net, out, E)"
     if show_backward:
         legend += "    red: backward pass (δ = ∂E/∂net = ∂E/∂b, ∂E/∂w, ∂E/∂out)"
-    ax.text((xl - 0.9) / 2, -top + 0.1, legend, ha="center", va="bottom", fontsize=9, color="0.25")
+    ax.text((xl - 0.9) / 2, -top + 0.1, legend, ha="center", va="bottom", fontsize=LABEL_PT, color="0.25")
     if title:
         ax.set_title(title)
     fig.tight_layout()

@@ -31,9 +31,9 @@ def network_diagram(sizes, *, layer_names=None, node_values=None, node_labels=No
 
     layer_names: one caption per layer (default "input", "hidden 1", ..., "output").
     node_values: optional list with one sequence of numbers per layer (length sizes[l]);
-        each neuron shows its number (4 significant digits) and is shaded by it.
+    each neuron shows its number (4 significant digits) and is shaded by it.
     node_labels: optional list with one sequence of strings per layer, written inside
-        the neurons instead of numbers (for example ["x1", "x2", "x3"]).
+    the neurons instead of numbers (for example ["x1", "x2", "x3"]).
     show_shapes: write W (n_in, n_out) and b (1, n_out) under each gap between layers.
     Returns the Figure.
     """

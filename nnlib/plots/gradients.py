@@ -40,7 +40,7 @@ def draw_gradient_norms(ax, norms, *, title=None, ylim=None, legend=True):
     if title:
         ax.set_title(title, fontsize=10)
     if legend:
-        ax.legend(frameon=True, framealpha=0.85, fontsize=8, loc="best")
+        ax.legend(frameon=True, framealpha=0.85, fontsize=8.5, loc="best")
 
 
 def plot_gradient_norms_grid(panels, *, ylim=None, ncols=3, size=(3.6, 3.0)):

@@ -116,7 +116,7 @@ def draw_trajectories(ax, surface, paths, *, title=None, levels=None):
     ax.set_ylabel("$w_2$")
     if title:
         ax.set_title(title)
-    ax.legend(frameon=True, fontsize=8, loc="lower right")
+    ax.legend(frameon=True, fontsize=9, loc="lower right")
 
 
 def plot_trajectories(surface, panels, *, ncols=2, size=(5.0, 3.6)):
@@ -162,7 +162,7 @@ def plot_search(coarse, fine, fine_space, *, x="lr", y="one_minus_beta", labels=
     ax.set_xlabel(labels[x])
     ax.set_ylabel(labels[y])
     fig.colorbar(sc, ax=ax, label="validation loss")
-    ax.legend(frameon=True, fontsize=8, loc="upper left")
+    ax.legend(frameon=True, fontsize=9, loc="upper left")
     ax.set_title("random search: coarse round, then fine round inside the dashed box")
     fig.tight_layout()
     return fig

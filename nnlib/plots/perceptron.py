@@ -1,7 +1,8 @@
 """Figures for chapter 1, the neuron and the perceptron (``book/01_neuron_perceptron.ipynb``).
 
 A linear unit computes f(x) = w . x + b and a perceptron predicts +1 where f(x) >= 0,
--1 elsewhere. Its decision line is the set of points where f(x) = 0:
+-1 elsewhere. Its decision line is the set of points where f(x) = 0::
+
     w1 x1 + w2 x2 + b = 0,   that is   x2 = -(w1 x1 + b) / w2   (when w2 != 0).
 
 The small numeric helpers here (``predict_sign``, ``misclassified``, ``decision_line``)
@@ -44,7 +45,7 @@ def misclassified(X, y, w, b):
 def decision_line(w, b, x1_range, x2_range):
     """Two end points ((x1, x2), (x1', x2')) of the line w1 x1 + w2 x2 + b = 0 inside the box.
 
-    A steep line (|w2| <= |w1|) is parametrised by x2, a flat one by x1, so a vertical line
+    A steep line (abs(w2) <= abs(w1)) is parametrised by x2, a flat one by x1, so a vertical line
     (w2 = 0) works too. Returns None when w = (0, 0): there is no line, every point gets the
     same prediction (the sign of b).
     """
@@ -100,7 +101,7 @@ def draw_decision_line(ax, X, y, w, b, title=None, labels=("x1", "x2"), legend=T
         title = f"w = ({float(w[0]):.2g}, {float(w[1]):.2g}), b = {float(b):.2g}"
     ax.set_title(f"{title}\nmisclassified: {n_wrong} of {len(y)}", fontsize=10)
     if legend:
-        ax.legend(loc="best", fontsize=8, framealpha=0.85)
+        ax.legend(loc="best", fontsize=9, framealpha=0.85)
     return n_wrong
 
 
