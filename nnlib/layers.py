@@ -225,7 +225,7 @@ class Sigmoid(Activation):
 
 class Tanh(Activation):
     """a = tanh(z); backward uses tanh'(z) = sech^2(z) = 4 e^{-2|z|} / (1 + e^{-2|z|})^2,
-    which keeps full relative precision for every z (1 - a^2 loses it as |a| nears 1)."""
+    which keeps full relative precision for every z (1 - a^2 loses it as abs(a) nears 1)."""
 
     def __init__(self, name=None):
         super().__init__(act.tanh, act.tanh_derivative, name or "Tanh")

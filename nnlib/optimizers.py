@@ -284,7 +284,7 @@ def clip_gradient_norm(parameters, max_norm):
     multiplied by max_norm / norm (the direction is kept). Returns the norm
     before clipping. Chapter 9 uses it against exploding gradients.
     If the squares overflow (gradients of 1e200), the norm is computed again as
-    s * sqrt(sum (g / s)^2) with s the largest |g|. NaN or inf gradients are refused.
+    s * sqrt(sum (g / s)^2) with s the largest abs(g). NaN or inf gradients are refused.
     """
     max_norm = positive_number("clip_gradient_norm", "max_norm", max_norm)
     parameters = _parameter_list("clip_gradient_norm", parameters)

@@ -54,7 +54,7 @@ ANSWER, CHECK, HIDDEN, SOLUTION_ONLY = "answer", "check", "hidden", "solution"
 #: the keys of ``cell.metadata["nnlib"]`` that the student version keeps
 STUDENT_NNLIB_KEYS = ("exercise", "points", "hint", "forbidden")
 
-#: exercise-set names: two digits, underscore, lower-case words (``05_backpropagation``)
+#: The pattern of an exercise set's name, two digits, underscore, lower-case words (``05_backpropagation``).
 SET_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 
 

@@ -33,7 +33,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-#: the uids the sandboxes run as: a block no ordinary account uses
+#: The uids the sandboxes run as, a block that no ordinary account uses.
 UID_BASE, UID_COUNT = 61000, 1000
 
 _uids = itertools.count()
