@@ -270,6 +270,17 @@ _SCRIPT = """
 (function (root) {
   if (!root || root.dataset.ready) { return; }
   root.dataset.ready = "1";
+  if (root.closest(".jp-OutputArea-output, .output_area")) {
+    // in Jupyter the live explorer is right above: fold this precomputed copy away
+    var body = root.querySelector(".nnlib-explorer-body");
+    var note = root.querySelector(".nnlib-explorer-note");
+    body.style.display = "none";
+    note.style.display = "";
+    note.querySelector("button").addEventListener("click", function () {
+      var hidden = body.style.display === "none";
+      body.style.display = hidden ? "" : "none";
+    });
+  }
   var data = JSON.parse(root.querySelector("script.nnlib-explorer-data").textContent);
   var inputs = root.querySelectorAll("[data-control]");
   var readouts = root.querySelectorAll("output.nnlib-explorer-readout");
@@ -352,12 +363,16 @@ class StaticExplorer:
                  "font-size:0.9em")
         return (
             f'<div class="nnlib-explorer" id="{uid}" data-explorer="{html.escape(self.name)}">'
+            f'<div class="nnlib-explorer-note" style="display:none;font-size:0.9em">The {html.escape(self.name)} '
+            f'explorer precomputed for the web book ({len(self.frames)} settings). '
+            f'<button type="button">show or hide</button></div>'
+            f'<div class="nnlib-explorer-body">'
             f'<div class="nnlib-explorer-controls" style="{style}">{"".join(rows)}</div>'
             f'<div class="nnlib-explorer-status" style="font-weight:bold;font-size:0.9em">{html.escape(first[1])}</div>'
             f'<img class="nnlib-explorer-figure" style="max-width:100%" alt="{html.escape(self.name)} explorer figure" '
             f'src="data:image/png;base64,{data["images"][first[0]]}">'
             f'<script type="application/json" class="nnlib-explorer-data">{text}</script>'
-            f"<script>{_SCRIPT % {'id': uid}}</script></div>"
+            f"</div><script>{_SCRIPT % {'id': uid}}</script></div>"
         )
 
     def size(self):
