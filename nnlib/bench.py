@@ -348,7 +348,7 @@ def run_explorer_benchmarks(limit=None):
     sets the Image widget (whose state goes to the front end). ``limit`` keeps the first ``limit``
     values of each control's sequence (for a quick run in the tests).
     """
-    from nnlib.explorers.chapters import chapter_explorers, drive
+    from nnlib.explorers._chapters import chapter_explorers, drive
 
     rows = []
     for label, (build, moves) in chapter_explorers().items():

@@ -46,7 +46,7 @@ def test_the_numpy_floor_computes_the_same_step_as_nnlib():
 
 
 def test_the_explorer_benchmark_runs_and_prints_every_explorer(capsys):
-    from nnlib.explorers.chapters import chapter_explorers
+    from nnlib.explorers._chapters import chapter_explorers
 
     assert bench.main(["--explorers", "--explorer-limit", "2"]) == 0
     out = capsys.readouterr().out

@@ -148,13 +148,13 @@ class LiveFigure:
         return self.canvas.buffer_rgba()
 
     def png(self, *, small=False):
-        """The current picture, encoded. ``small=True``: a PNG with a 256-colour palette and the
+        """The current picture, encoded. ``small=True``: a PNG with a 64-colour palette and the
         best compression (the frames stored in the HTML book: small and crisp). Otherwise a JPEG
         of quality 92 (live updates: about ten times faster to encode than a PNG of this size)."""
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.rgb_buffer(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
         if small:
-            image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+            image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT,
                                           dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
         else:
             image.convert("RGB").save(buffer, format="jpeg", quality=92)

@@ -83,7 +83,7 @@ class PlaygroundExplorer(Explorer):
                           [self.train_button, self.play, self.reset_button, c["epoch"]]])
 
     def _build_figure(self):
-        self.live = LiveFigure((8.4, 3.7), left=0.06, right=0.98, bottom=0.14, top=0.97, wspace=0.22)
+        self.live = LiveFigure((8.4, 3.7), left=0.075, right=0.98, bottom=0.14, top=0.97, wspace=0.22)
         self.left, self.right = self.live.fig.subplots(1, 2)
         r = self.resolution
         self.field = self.live.dynamic(self.left.imshow(

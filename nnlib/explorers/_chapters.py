@@ -122,7 +122,7 @@ def chapter_explorers():
                                          ("beta", np.linspace(0.0, 0.99, 11))]),
         "ch9 gradient norm": (_gradient_norms, [("depth", [1, 5, 10, 20, 30, 40]),
                                                 ("activation", ["tanh", "relu", "sigmoid"]),
-                                                ("init", ["he", "normal(std)", "xavier"]),
+                                                ("init", ["he", "xavier", "normal(std)"]),
                                                 ("std", 10.0 ** np.linspace(-3, 1, 9))]),
         "ch10 polynomial": (_polynomial, [("degree", list(range(10))), ("regularise", [True]),
                                           ("log10_lam", np.linspace(-8, 1, 10))]),
