@@ -76,10 +76,10 @@ class GradientNormExplorer(Explorer):
         init = float(values["std"]) if values["init"] == "normal(std)" else values["init"]
         norms = network_gradient_norms(self.X, self.Y, depth=int(values["depth"]),
                                        activation=values["activation"], init=init, width=self.width)
-        return values["activation"], init, np.asarray(norms, dtype=float)
+        return values["activation"], init, int(values["depth"]), np.asarray(norms, dtype=float)
 
     def draw(self, result):
-        activation, init, norms = result
+        activation, init, depth, norms = result
         self.std.disabled = self.scheme.value != "normal(std)"
         layers = np.arange(1, len(norms) + 1)
         positive = np.isfinite(norms) & (norms > 0)
@@ -92,4 +92,4 @@ class GradientNormExplorer(Explorer):
         first, last = norms[0], norms[-1]
         ratio = f"{first / last:.2e}" if last > 0 else "undefined (last layer gets no gradient)"
         init_label = f"N(0, {init:.3g}^2)" if not isinstance(init, str) else init
-        return f"{activation}, {init_label}, depth {len(norms)}: first layer / last layer = {ratio}"
+        return f"{activation}, {init_label}, depth {depth}: first layer / last layer = {ratio}"

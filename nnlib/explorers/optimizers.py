@@ -66,8 +66,11 @@ class LearningRateExplorer(Explorer):
         ax.grid(alpha=0.3)
         self._start()
 
+    def label(self, name):
+        return "learning rate"
+
     def format_value(self, name, value):
-        return f"{value:g} (lr = {10.0 ** value:.3g})"
+        return f"{10.0 ** value:.3g}"      # the slider's value is log10 of the rate
 
     def compute(self, values):
         lr = 10.0 ** float(values["log10_lr"])
