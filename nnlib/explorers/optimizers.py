@@ -88,10 +88,9 @@ class LearningRateExplorer(Explorer):
             self.cross.set_data([], [])
         if diverged:
             state = f"diverged after {len(losses)} epochs (TrainingDivergedError)"
-        elif losses[-1] > losses[0]:
-            state = f"growing: loss {losses[-1]:.3e} after {self.epochs} epochs"
         else:
-            state = f"final loss {losses[-1]:.4g}"
+            growing = " (growing)" if losses[-1] > losses[0] else ""
+            state = f"final loss {losses[-1]:.4g}{growing} after {self.epochs} epochs"
         return f"lr = {lr:.3g}: {state}"
 
 
@@ -115,6 +114,7 @@ class TrajectoryExplorer(Explorer):
             "lr": widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=0.5, step=0.05, description="lr"),
             "beta": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="beta"),
         }
+        self.choice, self.lr, self.beta = (self.controls[k] for k in ("optimizer", "lr", "beta"))
         self.live = LiveFigure((6.0, 4.0), left=0.11, right=0.97, bottom=0.12, top=0.97)
         ax = self.ax = self.live.fig.add_subplot()
         W1, W2, F = surface.grid(n=120)

@@ -67,6 +67,7 @@ class PlaygroundExplorer(Explorer):
             "epoch": widgets.IntSlider(value=0, min=0, max=3000, step=self.epochs_per_step, description="epoch",
                                        continuous_update=False),
         }
+        self.dataset, self.hidden, self.activation, self.lr, self.epoch = self.controls.values()
         self.train_button = widgets.Button(description=f"train {self.epochs_per_step} epochs")
         self.reset_button = widgets.Button(description="reset")
         self.play = widgets.Play(value=0, min=0, max=10_000, step=1, interval=500, description="run")
