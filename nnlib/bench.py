@@ -3,6 +3,7 @@
     python -m nnlib.bench                 # the three workloads, best of 7 repeats
     python -m nnlib.bench --repeats 2     # quicker
     python -m nnlib.bench --all           # also the clean book build, the test suite and grading times
+    python -m nnlib.bench --explorers     # only the chapters' explorers: time per update
 
 Workloads (one training step each):
   xor     2-2-1 sigmoid network, MSE, batch 4, SGD
@@ -338,6 +339,35 @@ def run_project_timings(root):
     return {"clean book build": build, "full test suite": tests, "grade one solved notebook": grade}
 
 
+def run_explorer_benchmarks(limit=None):
+    """Build every explorer the chapters use and drive each control through a sequence of values.
+
+    Returns rows (label, updates, median s, 95th percentile s, share of the time spent drawing).
+    An update is what a reader's move costs in the kernel: the widget's value is set, the observer
+    recomputes the numbers, moves the artists of the explorer's one figure, encodes the picture and
+    sets the Image widget (whose state goes to the front end). ``limit`` keeps the first ``limit``
+    values of each control's sequence (for a quick run in the tests).
+    """
+    from nnlib.explorers._chapters import chapter_explorers, drive
+
+    rows = []
+    for label, (build, moves) in chapter_explorers().items():
+        explorer = build()
+        if limit is not None:
+            moves = [(name, list(values)[:limit]) for name, values in moves]
+        totals, drawing = drive(explorer, moves)
+        rows.append((label, len(totals), float(np.median(totals)), float(np.percentile(totals, 95)),
+                     float(drawing.sum() / totals.sum())))
+    return rows
+
+
+def format_explorer_table(rows):
+    lines = [f"{'explorer':26s} {'updates':>7s} {'median':>9s} {'p95':>9s} {'drawing':>8s}"]
+    for label, n, median, p95, share in rows:
+        lines.append(f"{label:26s} {n:7d} {median * 1e3:6.1f} ms {p95 * 1e3:6.1f} ms {100 * share:7.0f}%")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nnlib.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="repeats per measurement (best is kept)")
@@ -347,11 +377,21 @@ def main(argv=None):
     parser.add_argument("--rest", type=float, default=1.0,
                         help="with --threads above 1: seconds of idling around the PyTorch timings")
     parser.add_argument("--all", action="store_true", help="also time the book build, tests and grading")
+    parser.add_argument("--explorers", action="store_true",
+                        help="time the chapters' explorers per update (median, 95th percentile, drawing share)")
+    parser.add_argument("--explorer-limit", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
+    if args.explorers:
+        import os
+
+        print(f"explorers, one update = widget value set -> figure redrawn and sent "
+              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print(format_explorer_table(run_explorer_benchmarks(args.explorer_limit)))
+        return 0
     with limited_threads(args.threads) as threads_line:
         print(threads_line)
         print(format_table(run_step_benchmarks(args.repeats, args.min_time, threads=args.threads,

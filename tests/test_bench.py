@@ -43,3 +43,13 @@ def test_the_numpy_floor_computes_the_same_step_as_nnlib():
             floor_fn()
         assert not np.allclose(nnlib_W, start), name  # training moved the weights
         assert np.allclose(nnlib_W, floor_W, rtol=1e-10, atol=1e-12), name
+
+
+def test_the_explorer_benchmark_runs_and_prints_every_explorer(capsys):
+    from nnlib.explorers._chapters import chapter_explorers
+
+    assert bench.main(["--explorers", "--explorer-limit", "2"]) == 0
+    out = capsys.readouterr().out
+    for label in chapter_explorers():
+        assert label in out
+    assert "median" in out and "p95" in out and "drawing" in out

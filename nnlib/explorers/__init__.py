@@ -1,5 +1,7 @@
-"""Interactive explorers (ipywidgets), one module per topic.
+"""Interactive explorers (ipywidgets), one module per topic, each with two renderings.
 
-Each explorer redraws a figure from ``nnlib.plots`` as its sliders move. They need a running
-Jupyter kernel; the HTML book shows a static figure drawn by the same plotting function instead.
+In Jupyter an explorer is live: its controls redraw one persistent figure in place, fast enough
+to follow a drag (``python -m nnlib.bench --explorers`` times them). For the HTML book, which has
+no kernel, ``explorer.to_html(**grid)`` precomputes the same figures over a grid of control values
+and returns a self-contained widget (``_render.StaticExplorer``). See ``nnlib.explorers._render``.
 """

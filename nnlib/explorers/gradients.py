@@ -2,20 +2,21 @@
 
 ``GradientNormExplorer``: choose the depth, the hidden activation and the initial scale of the
 weights (Xavier, He, or a normal distribution with a chosen standard deviation); the figure shows
-the gradient norm ||dL/dW^[l]|| of each layer for one backward pass on the chapter's data. It
-draws with ``nnlib.plots.gradients.draw_gradient_norms``, like the chapter's static figure.
+the gradient norm ||dL/dW^[l]|| of each layer for one backward pass on the chapter's data
+(``network_gradient_norms``, which the chapter's static figure uses too).
+
+One figure is kept and updated in place (see ``nnlib.explorers._render``); the sliders update on
+release (a deep backward pass takes a few milliseconds). ``to_html`` precomputes it for the book.
 """
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from nnlib.deep_networks import deep_mlp
 from nnlib.diagnostics import gradient_norms
 from nnlib.initializers import normal
 from nnlib.losses import BinaryCrossEntropy
-from nnlib.plots.gradients import draw_gradient_norms
-from ._render import figure_to_png
+from ._render import Explorer, LiveFigure
 
 
 def network_gradient_norms(X, Y, *, depth, activation, init, width=16, seed=1):
@@ -30,11 +31,19 @@ def network_gradient_norms(X, Y, *, depth, activation, init, width=16, seed=1):
         return gradient_norms(net, BinaryCrossEntropy(from_logits=True), X, Y)
 
 
-class GradientNormExplorer:
+#: the fixed y range: from the vanishing sigmoid networks to the exploding ones with std 1
+YLIM = (1e-30, 1e12)
+#: the x range grows in steps, so that most depths keep the axes (and their drawn background)
+SPANS = (5, 10, 20, 40)
+
+
+class GradientNormExplorer(Explorer):
     """Depth, activation and initial scale -> gradient norm per layer.
 
     >>> GradientNormExplorer(X, Y)     # X (n, d), Y (n, 1) with labels 0/1
     """
+
+    name = "gradient norms"
 
     def __init__(self, X, Y, *, depth=10, activation="sigmoid", width=16):
         self.X, self.Y, self.width = X, Y, width
@@ -46,30 +55,41 @@ class GradientNormExplorer:
                                        description="init")
         self.std = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=1, step=0.05,
                                           description="std", continuous_update=False)
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        for w in (self.depth, self.activation, self.scheme, self.std):
-            w.observe(lambda change: self.redraw(), names="value")
-        controls = widgets.HBox([widgets.VBox([self.depth, self.activation]),
-                                 widgets.VBox([self.scheme, self.std])])
-        self.widget = widgets.VBox([controls, self.status, self.image])
-        self.redraw()
+        self.controls = {"depth": self.depth, "activation": self.activation, "init": self.scheme,
+                         "std": self.std}
+        self.live = LiveFigure((6.0, 3.8), left=0.14, right=0.97, bottom=0.14, top=0.97)
+        ax = self.ax = self.live.fig.add_subplot()
+        self.line = self.live.dynamic(ax.plot([], [], "o-", ms=3, lw=1.4, color="C0")[0])
+        self.dead = self.live.dynamic(ax.plot([], [], "v", ms=6, color="C3", clip_on=False)[0])
+        ax.set_yscale("log")
+        ax.set_xlabel("layer $l$ (1 = next to the input)")
+        ax.set_ylabel(r"$\|\partial L/\partial W^{[l]}\|$")
+        ax.grid(alpha=0.3, which="major")
+        ax.set_ylim(*YLIM)
+        self.live.warm([[(ax, (0.5, span + 1.5), None)] for span in SPANS])
+        self._start(rows=[[self.depth, self.activation], [self.scheme, self.std]])
 
     def current_init(self):
         return self.std.value if self.scheme.value == "normal(std)" else self.scheme.value
 
-    def redraw(self):
-        init = self.current_init()
-        norms = network_gradient_norms(self.X, self.Y, depth=self.depth.value,
-                                       activation=self.activation.value, init=init, width=self.width)
+    def compute(self, values):
+        init = float(values["std"]) if values["init"] == "normal(std)" else values["init"]
+        norms = network_gradient_norms(self.X, self.Y, depth=int(values["depth"]),
+                                       activation=values["activation"], init=init, width=self.width)
+        return values["activation"], init, int(values["depth"]), np.asarray(norms, dtype=float)
+
+    def draw(self, result):
+        activation, init, depth, norms = result
+        self.std.disabled = self.scheme.value != "normal(std)"
+        layers = np.arange(1, len(norms) + 1)
+        positive = np.isfinite(norms) & (norms > 0)
+        # the last layer is the output layer, so a depth-L network has L + 1 norms
+        span = next((s for s in SPANS if s + 1 >= len(norms)), len(norms))
+        self.live.set_limits(self.ax, xlim=(0.5, span + 1.5))
+        self.line.set_data(layers, np.clip(np.where(positive, norms, np.nan), *YLIM))
+        # zero gradients (a dead network) as triangles on the bottom edge
+        self.dead.set_data(layers[~positive], np.full((~positive).sum(), YLIM[0]))
         first, last = norms[0], norms[-1]
         ratio = f"{first / last:.2e}" if last > 0 else "undefined (last layer gets no gradient)"
-        self.status.value = f"<b>first layer / last layer: {ratio}</b>"
         init_label = f"N(0, {init:.3g}^2)" if not isinstance(init, str) else init
-        fig, ax = plt.subplots(figsize=(6.4, 3.9))
-        draw_gradient_norms(ax, {f"{self.activation.value}, {init_label}, depth {self.depth.value}": norms})
-        fig.tight_layout()
-        self.image.value = figure_to_png(fig)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        return f"{activation}, {init_label}, depth {depth}: first layer / last layer = {ratio}"

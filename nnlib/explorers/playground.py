@@ -1,19 +1,30 @@
 """A playground explorer after playground.tensorflow.org (chapter 7: ``book/07_xor_xnor.ipynb``).
 
-Choose a data set, the hidden layer sizes, the activation and the learning rate;
-press "train" (or the play button) and watch the decision boundary and the loss
-curve change as nnlib trains the network. It draws with
-``nnlib.plots.boundaries.plot_playground``, the function behind the chapter's figures.
+Choose a data set, the hidden layer sizes, the activation and the learning rate; press "train"
+(or the play button) and watch the decision boundary and the loss curve change as nnlib trains
+the network (``nnlib.playground.Playground``, the class behind the chapter's figures). The epoch
+slider is the training so far: "train" and each tick of the play control move it forward by
+``epochs_per_step``; dragging it back retrains from the start (the same seed, so the same run).
 
-The figure is rendered to PNG and shown in an ``ipywidgets.Image`` (not an ``Output``
-widget), so it also works while a notebook is executed headless by nbclient.
+One figure is kept and updated in place (see ``nnlib.explorers._render``): a tick trains 25 epochs
+and redraws in a few tens of milliseconds, far inside the play control's 500 ms interval, and a
+tick that arrives while the previous one is still fresh is dropped, so ticks never back up.
+``explorer.to_html(dataset=[...], hidden=[...], epoch=[...])`` precomputes it for the HTML book.
 """
 
+import time
+
 import ipywidgets as widgets
+import numpy as np
+from matplotlib.colors import ListedColormap
 
 from ..playground import DATASETS, HIDDEN_ACTIVATIONS, Playground
-from ..plots.boundaries import plot_playground
-from ._render import figure_to_png
+from ..plots.boundaries import CLASS_COLOURS, PROBABILITY_CMAP
+from ._render import Explorer, LiveFigure
+
+
+#: the loss plot's x range grows in these steps (its backgrounds are drawn when the explorer is built)
+SPANS = (100, 250, 500, 1000, 2000, 3000)
 
 
 def parse_hidden(text):
@@ -27,73 +38,150 @@ def parse_hidden(text):
     return sizes
 
 
-class PlaygroundExplorer:
+class PlaygroundExplorer(Explorer):
     """Controls for a ``Playground`` and a live figure of its decision boundary and loss.
 
     >>> explorer = PlaygroundExplorer()   # shows the controls and the figure in Jupyter
     >>> explorer.train_more()             # what the "train" button does
 
-    Changing a setting starts a fresh network (the same ``seed``); each press of
-    "train" (or tick of the play control) trains ``epochs_per_step`` more epochs.
-    ``explorer.playground`` is the current ``Playground``.
+    Changing a setting starts a fresh network (the same ``seed``); each press of "train" (or tick
+    of the play control) trains ``epochs_per_step`` more epochs. ``explorer.playground`` is the
+    current ``Playground``.
     """
 
-    def __init__(self, dataset="xor", hidden="4", activation="tanh", lr=0.03, seed=0, epochs_per_step=25):
+    name = "playground"
+
+    def __init__(self, dataset="xor", hidden="4", activation="tanh", lr=0.03, seed=0, epochs_per_step=25,
+                 resolution=100):
         self.seed = int(seed)
         self.epochs_per_step = int(epochs_per_step)
-        self.dataset = widgets.Dropdown(options=sorted(DATASETS), value=dataset, description="data set")
-        self.hidden = widgets.Text(value=str(hidden), description="hidden", placeholder="e.g. 4 or 8,8")
-        self.activation = widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value=activation,
-                                           description="activation")
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.25,
+        self.resolution = int(resolution)
+        self.controls = {
+            "dataset": widgets.Dropdown(options=sorted(DATASETS), value=dataset, description="data set"),
+            "hidden": widgets.Text(value=str(hidden), description="hidden", placeholder="e.g. 4 or 8,8",
+                                   continuous_update=False),
+            "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value=activation,
+                                           description="activation"),
+            "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.25,
                                          description="learning rate", readout_format=".3g",
-                                         style={"description_width": "initial"})
+                                         continuous_update=False, style={"description_width": "initial"}),
+            "epoch": widgets.IntSlider(value=0, min=0, max=3000, step=self.epochs_per_step, description="epoch",
+                                       continuous_update=False),
+        }
+        self.dataset, self.hidden, self.activation, self.lr, self.epoch = self.controls.values()
         self.train_button = widgets.Button(description=f"train {self.epochs_per_step} epochs")
         self.reset_button = widgets.Button(description="reset")
-        self.play = widgets.Play(value=0, min=0, max=400, step=1, interval=500, description="run")
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        for control in (self.dataset, self.hidden, self.activation, self.lr):
-            control.observe(self.reset, names="value")
+        self.play = widgets.Play(value=0, min=0, max=10_000, step=1, interval=500, description="run")
         self.reset_button.on_click(self.reset)
         self.train_button.on_click(self.train_more)
-        self.play.observe(self.train_more, names="value")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.dataset, self.activation]),
-            widgets.HBox([self.hidden, self.lr]),
-            widgets.HBox([self.train_button, self.play, self.reset_button]),
-            self.status,
-            self.image,
-        ])
+        self.play.observe(self._tick, names="value")
+        self._last_tick = 0.0
+        self.dropped_ticks = 0
         self.playground = None
-        self.reset()
+        self._settings = None
+        self._build_figure()
+        c = self.controls
+        self._start(rows=[[c["dataset"], c["activation"]], [c["hidden"], c["lr"]],
+                          [self.train_button, self.play, self.reset_button, c["epoch"]]])
+
+    def _build_figure(self):
+        self.live = LiveFigure((8.4, 3.7), left=0.075, right=0.98, bottom=0.14, top=0.97, wspace=0.22)
+        self.left, self.right = self.live.fig.subplots(1, 2)
+        r = self.resolution
+        # the chapter's colours at 55 % over white, opaque, and no smoothing: the cheapest image to draw
+        cmap = ListedColormap(0.45 + 0.55 * PROBABILITY_CMAP(np.linspace(0, 1, 256))[:, :3])
+        self.field = self.live.dynamic(self.left.imshow(
+            np.full((r, r), 0.5), origin="lower", cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest",
+            aspect="auto"))
+        self.points = self.live.dynamic(self.left.scatter([], [], s=14, edgecolors="black", linewidths=0.4,
+                                                          zorder=3))
+        self.left.set_xlabel("$x_1$")
+        self.left.set_ylabel("$x_2$")
+        self.loss_line = self.live.dynamic(self.right.plot([], [], color="C2", lw=1.6)[0])
+        self.right.set_xlabel("epoch")
+        self.right.set_ylabel("training loss (BCE)")
+        self.right.grid(True, alpha=0.3)
+        self.right.set_ylim(0.0, 1.0)
+        # one window for every data set, so that changing the data set keeps the axes
+        extents = [Playground(name, (1,), seed=self.seed).probability_grid(2) for name in sorted(DATASETS)]
+        lo = np.min([[xx.min(), yy.min()] for xx, yy, _ in extents], axis=0)
+        hi = np.max([[xx.max(), yy.max()] for xx, yy, _ in extents], axis=0)
+        self.window = (lo[0], hi[0], lo[1], hi[1])
+        self.left.set_xlim(lo[0], hi[0])
+        self.left.set_ylim(lo[1], hi[1])
+        self.field.set_extent(self.window)
+        self.live.warm([[(self.right, (0, span), None)] for span in SPANS])
+        self._data_key = None
+
+    # -- the buttons and the play control -------------------------------------------------------
+
+    def _on_change(self, change):
+        # a new setting starts a fresh network: back to epoch 0 (that change redraws)
+        epoch = self.controls["epoch"]
+        if change["owner"] is not epoch and epoch.value != 0:
+            epoch.value = 0
+            return
+        self.refresh()
 
     def reset(self, *_):
-        """Build a fresh Playground from the current settings and draw it."""
-        try:
-            sizes = parse_hidden(self.hidden.value)
-        except ValueError as error:
-            self.status.value = f"<b>{error}</b>"
-            return
-        self.playground = Playground(self.dataset.value, sizes, self.activation.value, self.lr.value,
-                                     seed=self.seed)
-        self.redraw()
+        """Back to epoch 0 (a fresh network with the same seed)."""
+        self.controls["epoch"].value = 0
 
     def train_more(self, *_):
         """Train ``epochs_per_step`` more epochs and redraw."""
-        if self.playground is not None:
-            self.playground.train(self.epochs_per_step)
-            self.redraw()
+        self.controls["epoch"].value = self.controls["epoch"].value + self.epochs_per_step
 
-    def redraw(self):
+    def _tick(self, change):
+        # A tick that arrives less than half an interval after the previous one finished was queued
+        # behind it: drop it rather than let the ticks back up.
+        now = time.perf_counter()
+        if now - self._last_tick < 0.5 * self.play.interval / 1000:
+            self.dropped_ticks += 1
+            return
+        self.train_more()
+        self._last_tick = time.perf_counter()
+
+    # -- compute and draw -------------------------------------------------------------------------
+
+    def compute(self, values):
+        sizes = parse_hidden(values["hidden"])
+        key = (values["dataset"], sizes, values["activation"], float(values["lr"]))
+        epoch = int(values["epoch"])
         pg = self.playground
-        loss = f", loss {pg.losses[-1]:.4f}" if pg.losses else ""
-        self.status.value = f"<b>epoch {pg.epochs}{loss}, accuracy {pg.accuracy():.3f}</b>"
-        fig = plot_playground(pg, resolution=80, figsize=(8.5, 3.8))
-        self.image.value = figure_to_png(fig, dpi=80)
+        if pg is None or self._settings != key or pg.epochs > epoch:
+            pg = Playground(key[0], sizes, key[2], key[3], seed=self.seed)
+            self._settings = key
+        if epoch > pg.epochs:
+            pg.train(epoch - pg.epochs)
+        self.playground = pg
+        x0, x1, y0, y1 = self.window
+        xx, yy = np.meshgrid(np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution))
+        P = pg.predict(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+        return pg, P
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+    def refresh(self):
+        try:
+            parse_hidden(self.controls["hidden"].value)
+        except ValueError as error:
+            self.status.value = f"<b>{error}</b>"
+            return
+        super().refresh()
+
+    def draw(self, result):
+        pg, P = result
+        self.field.set_data(P)
+        if self._data_key != (pg.dataset, self.seed):      # new points
+            self._data_key = (pg.dataset, self.seed)
+            self.points.set_offsets(pg.X)
+            self.points.set_facecolor([CLASS_COLOURS[int(v)] for v in np.asarray(pg.Y).ravel()])
+        losses = np.asarray(pg.losses, dtype=float)
+        self.loss_line.set_data(np.arange(1, len(losses) + 1), losses)
+        span = next((s for s in SPANS if s >= pg.epochs), pg.epochs)
+        top = max(1.0, float(np.nanmax(losses))) if len(losses) else 1.0
+        self.live.set_limits(self.right, xlim=(0, span), ylim=(0.0, np.ceil(top * 4) / 4))
+        loss = f", loss {losses[-1]:.4f}" if len(losses) else ""
+        hidden = "-".join(str(h) for h in pg.hidden)
+        return f"{pg.dataset}, hidden {hidden} {pg.activation}: epoch {pg.epochs}{loss}, accuracy {pg.accuracy():.3f}"
 
 
 def playground_explorer(**kwargs):
