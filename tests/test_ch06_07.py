@@ -248,7 +248,7 @@ def test_playground_explorer_trains_and_resets():
     from nnlib.explorers.playground import PlaygroundExplorer, parse_hidden
 
     explorer = PlaygroundExplorer(epochs_per_step=3)
-    assert explorer.image.value[:4] == b"\x89PNG"
+    assert explorer.image.value[:3] == b"\xff\xd8\xff"  # a JPEG (live updates)
     explorer.train_more()
     assert explorer.playground.epochs == 3
     explorer.dataset.value = "spiral"  # a new setting starts a fresh network

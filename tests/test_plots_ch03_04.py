@@ -175,17 +175,18 @@ def test_explorer_targets_and_png():
     assert explorer.effective_target("bce", -0.2) == 0.0
     assert explorer.effective_target("hinge", -0.3) == -1.0
     assert explorer.effective_target("mse", -0.3) == -0.3
-    png = explorer.render_png("huber", 0.5, 1.0)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    png, status = explorer.LossExplorer("huber", 0.5, 1.0).render(
+        {"name": "huber", "target": 0.5, "delta": 1.0}, small=True)    # a frame of the HTML copy
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and status == "Huber, delta = 1; target y = 0.5"
 
 
 def test_explorer_redraws_when_a_control_moves(capsys):
     pytest.importorskip("ipywidgets")
     from nnlib.explorers import losses as explorer
 
-    box = explorer.loss_explorer(name="mse", target=0.0)
-    controls, image = box.children
-    choose, target_slider, delta_slider = controls.children
+    live = explorer.loss_explorer(name="mse", target=0.0)
+    image = live.image
+    choose, target_slider, delta_slider = live.controls.values()
     before = image.value
     choose.value = "hinge"
     assert image.value != before
