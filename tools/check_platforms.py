@@ -163,12 +163,32 @@ def run_pytest(env: dict[str, str], paths: list[str], jobs: int) -> tuple[int, s
     """Run nbval on ``paths``; return (status, output, seconds)."""
     cmd = [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider",
            "-o", "addopts=", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
-           "-rf", "--tb=line"]
+           "-rf", "--tb=short", "--color=no"]
     if jobs > 1:
         cmd += ["-n", str(jobs), "--dist", "loadfile"]
     start = time.perf_counter()
     out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     return out.returncode, out.stdout + out.stderr, time.perf_counter() - start
+
+
+def failure_sections(output: str, max_lines: int = 60) -> list[str]:
+    """Each failed cell's report from pytest's output (nbval shows the differing output)."""
+    sections, current = [], None
+    for line in output.splitlines():
+        if re.match(r"^_{3,} .+ _{3,}$", line) or re.match(r"^={3,} .* ={3,}$", line):
+            if current:
+                sections.append(current)
+            current = [line] if line.startswith("_") else None
+        elif current is not None:
+            current.append(line)
+    if current:
+        sections.append(current)
+    out = []
+    for lines in sections:
+        if len(lines) > max_lines:
+            lines = lines[:max_lines] + [f"    ... ({len(lines) - max_lines} more lines)"]
+        out.append("\n".join("    " + ln for ln in lines))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         status, output, seconds = run_pytest(envs[spec.name], args.paths, args.jobs)
         summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
         failed = [ln for ln in output.splitlines() if ln.startswith(("FAILED", "ERROR"))]
+        for section in failure_sections(output):
+            print(section)
         for ln in failed:
             print("   ", ln)
         if status != 0 and not failed:
