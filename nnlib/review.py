@@ -148,7 +148,7 @@ QUESTIONS = [
         ],
         "correct": 2,
         "answer": (
-            "Sheet 5's order: the learning rate; then momentum, the number of hidden units and the mini-batch "
+            "A good order: the learning rate; then momentum, the number of hidden units and the mini-batch "
             "size; then the number of layers and the learning-rate decay; Adam's parameters last. Search at "
             "random rather than on a grid (each trial then tries a new value of the important parameter), first "
             "over wide ranges, then narrower around the best. See "
@@ -195,7 +195,7 @@ QUESTIONS = [
         "key": "regularisation",
         "title": "Remedies for overfitting",
         "sheet": "question 14 and review answer 8",
-        "question": "A network overfits. Name the remedies of Sheet 5.",
+        "question": "A network overfits. What are the usual remedies?",
         "choices": [
             "A larger learning rate and more epochs.",
             "More hidden layers and no validation set.",
@@ -204,7 +204,7 @@ QUESTIONS = [
         "correct": 2,
         "answer": (
             "More training data first. Then L2 regularisation (a penalty $\\frac\\lambda2\\sum W^2$, i.e. weight decay) "
-            "and dropout, the two kinds of regularisation of question 14; also a smaller network, fewer features, "
+            "and dropout, the two kinds of regularisation of chapter 10; also a smaller network, fewer features, "
             "and early stopping. See [chapter 10](10_training_in_practice.ipynb#l2-regularisation)."
         ),
     },

@@ -110,14 +110,18 @@ def test_generated_notebook_drops_hidden_and_keeps_visible_targets():
     solution = small_solution()
     nb = ex.make_exercise(solution, "99_demo")
     ids = [c.id for c in nb.cells]
-    assert ids == ["intro", "cell-1", "cell-2", "cell-3", "cell-5"]  # hidden checks and 'solution' cells gone
+    # hidden checks and 'solution' cells gone; the cell that loads the check magic after the first code cell
+    assert ids == ["intro", "cell-1", "nnlib-verdict", "cell-2", "cell-3", "cell-5"]
+    assert nb.cells[2].source.startswith("%load_ext nnlib.grading.verdict")
     by_id = {c.id: c for c in nb.cells}
     answer = by_id["cell-2"]
     assert answer.outputs == [] and answer.execution_count is None
     assert "y = 2 * x" not in answer.source and "raise NotImplementedError" in answer.source
     assert by_id["cell-5"].outputs == [] and "answer = {1, 2}" not in by_id["cell-5"].source
     check = by_id["cell-3"]
-    assert check.outputs[0]["text"] == "4\n" and check.execution_count == 3
+    # the check prints its verdict, expected and got: the expected answer is in its output and its source
+    assert check.source == "%%nnlib_check\nprint(double(2))\n# expected output:\n# 4"
+    assert check.outputs[0]["text"] == "  = 4\ncheck: passed (1 line as expected)\n" and check.execution_count == 3
     assert check.metadata == {"tags": ["check"], "nnlib": {"exercise": "ex1", "points": 1, "hint": "2 x"},
                               "editable": False, "deletable": False}
     assert answer.metadata == {"tags": ["answer"], "nnlib": {"exercise": "ex1"}}  # no author notes
@@ -127,13 +131,43 @@ def test_generated_notebook_drops_hidden_and_keeps_visible_targets():
     assert json.loads(text)["metadata"]["nnlib"]["exercise_set"] == "99_demo"
 
 
+def test_the_title_and_the_forbidden_helpers_are_said_in_the_student_version():
+    solution = small_solution()
+    solution.cells[0].source = "# Solutions 99. Demo\n\nExercise 1: write `double`."
+    solution.cells[2].metadata["nnlib"]["forbidden"] = ["nnlib.activations.relu"]
+    nb = ex.make_exercise(solution, "99_demo")
+    assert nb.cells[0].source == "# Exercises 99. Demo\n\nExercise 1: write `double`."
+    answer = next(c for c in nb.cells if c.id == "cell-2")
+    assert answer.source.startswith("# While this answer is graded it cannot call nnlib.activations.relu")
+    assert answer.metadata["nnlib"]["forbidden"] == ["nnlib.activations.relu"]
+
+
+def test_the_verdict_shows_expected_and_got():
+    from nnlib.grading import verdict
+
+    code, expected = verdict.split_cell(verdict.check_cell_source("print(1)\nprint(2)", "a = 1\nb = 2\n")[14:])
+    assert code == "print(1)\nprint(2)\n" and expected == "a = 1\nb = 2\n"
+    text = verdict.verdict_text("a = 1\nb = 2\n", "a = 1\nb = 3\n")
+    assert text == "  = a = 1\n  expected: b = 2\n  got:      b = 3\ncheck: NOT YET, 1 of 2 lines differ\n"
+    assert verdict.verdict_text("x\n", "").endswith("check: NOT YET, 1 of 1 lines differ\n")
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_solutions_are_titled_solutions(path):
+    title = read(path).cells[0].source.splitlines()[0]
+    assert title.startswith(f"# Solutions {int(path.stem[:2])}. "), title
+    student = read(EXERCISES_DIR / path.name).cells[0].source.splitlines()[0]
+    assert student == title.replace("# Solutions", "# Exercises", 1)
+
+
 def test_split_stream_outputs_are_joined():
     solution = small_solution()
     check = next(c for c in solution.cells if c.id == "cell-3")
     check.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("4", "\n", "ok\n")]
     nb = ex.make_exercise(solution, "99_demo")
     outputs = next(c for c in nb.cells if c.id == "cell-3").outputs
-    assert len(outputs) == 1 and outputs[0]["text"] == "4\nok\n"
+    # one stream: the verdict of the joined text "4\nok\n" (a split text would give three lines)
+    assert len(outputs) == 1 and outputs[0]["text"] == "  = 4\n  = ok\ncheck: passed (2 lines as expected)\n"
 
 
 def test_generation_is_deterministic():

@@ -1,8 +1,9 @@
-"""The grader (nnlib/grade.py): full marks for the solutions, zero for the stubs, and
-no cheat on the backprop set scores more than the same wrong answer without it.
+"""The grader (nnlib/grading/, run as nnlib.grade): full marks for the solutions, zero for the
+stubs, and no cheat on the backprop set scores more than the same wrong answer without it.
 
-Each grading run starts a kernel (about 1.5-3 s), so the cheating and timeout
-submissions are graded together in one class-mode run, two at a time.
+Each grading run starts a sandboxed kernel (about 1.5-3 s), so the cheating and timeout
+submissions are graded together in one class-mode run, two at a time. The attacks of issue 12
+(the kernel attacking the grader) are in tests/test_grader_attacks.py.
 """
 
 import contextlib
@@ -20,6 +21,7 @@ import pytest
 
 from nnlib import exercises as ex
 from nnlib import grade
+from nnlib.grading import verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ex.solution_files(ROOT / "solutions")
@@ -67,18 +69,26 @@ def dense_backward(X, W, grad_out):
 '''
 
 
+def check_parts(source):
+    """(code, expected text) of a student check cell, a ``%%nnlib_check`` cell."""
+    assert source.startswith("%%nnlib_check\n"), source[:40]
+    return verdict.split_cell(source.split("\n", 1)[1])
+
+
 def printed_by(answer_source, check_source):
-    """What a check cell prints for an answer, run here in-process (as a student would see it)."""
+    """What a student's check cell shows for an answer, run here in-process (as in Jupyter):
+    the verdict of ``%%nnlib_check``, expected and got side by side."""
     import numpy as np
 
     import nnlib as nn
 
+    code, expected = check_parts(check_source)
     namespace = {"np": np, "nn": nn}
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         exec(answer_source, namespace)
-        exec(check_source, namespace)
-    return buffer.getvalue()
+        exec(code, namespace)
+    return verdict.verdict_text(expected, buffer.getvalue())
 
 
 def forging_answer(target_text):
@@ -143,9 +153,10 @@ def cheating_submissions():
     answer_cell(wrong, "ex2").source = WRONG_EX2
     subs["wrong"] = wrong
     check = visible_check(wrong, "ex2")
-    wrong_text = printed_by(WRONG_EX2, check.source)
-    target_text = "".join(o.get("text", "") for o in check.outputs)
-    assert wrong_text != target_text  # the wrong answer really fails the visible check
+    wrong_text = printed_by(WRONG_EX2, check.source)  # what the check cell shows for the wrong answer
+    assert wrong_text != "".join(o.get("text", "") for o in check.outputs)  # it really fails the visible check
+    assert "check: NOT YET" in wrong_text
+    target_text = check_parts(check.source)[1]  # what a right answer prints
 
     # 1. the stored output of the check edited to what the wrong answer prints
     nb = copy.deepcopy(wrong)
@@ -368,10 +379,14 @@ def test_merged_notebook_takes_only_answer_source_from_the_submission():
             assert cell["outputs"] == [] and cell["execution_count"] is None
             assert "NBVAL_SKIP" not in cell["source"]
         elif role in ("check", "hidden"):
-            assert cell["source"] == "_g()\n" + ex.source_of(ref_cell)
+            assert cell["source"] == ex.source_of(ref_cell)  # the reference's check, as it is
             assert cell["outputs"] == ref_cell["outputs"] and cell["execution_count"] is not None
         else:
             assert cell["outputs"] == [] and cell["execution_count"] is None
+    # what the kernel receives: the same cells, and no expected output at all
+    plan = grade.build_plan(reference, exercises_table, answers)
+    assert [s.source for s in plan] == [c["source"] for c in merged["cells"][1:]]
+    assert all((s.expected is None) == (s.role not in ("check", "hidden")) for s in plan)
     text = json.dumps(merged)
     assert "forged" not in text and "evil" not in text
     assert merged["metadata"]["kernelspec"]["name"] == "python3"
@@ -414,16 +429,11 @@ def test_cli_prints_the_table_and_exits_non_zero_below_full_marks(tmp_path):
     assert "hint:" in proc.stdout and re.search(r"total +9/12", proc.stdout)
 
 
-def test_the_nbval_subprocess_skips_the_unused_iri_grammar():
-    """The grading plugin, loaded before nbval, keeps jsonschema from building the grammar of
-    rfc3987_syntax (over a second per grading run); notebooks still validate without it."""
-    plugin_dir = Path(grade.__file__).parent
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import grade_plugin; import nbformat; "
-        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]); "
-        "nbformat.validate(nb); print(sys.modules.get('rfc3987_syntax', 'missing'))"
-    )
-    proc = subprocess.run([sys.executable, "-c", code, str(plugin_dir)], capture_output=True, text=True,
-                          timeout=120)
+def test_grading_loads_no_notebook_validator():
+    """The grader reads notebooks as JSON and drives the kernel with jupyter_client: neither
+    nbformat nor jsonschema (a third of a second, more with rfc3987_syntax) is imported to grade."""
+    code = ("import sys; from nnlib.grading import grader; "
+            "print(sorted(m for m in ('nbformat', 'jsonschema', 'rfc3987_syntax', 'numpy') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "None"
+    assert proc.stdout.strip() == "[]"

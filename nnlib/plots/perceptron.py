@@ -233,3 +233,62 @@ def plot_perceptron_progress(X, y, states, labels=("x1", "x2")):
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.tight_layout()
     return fig
+
+
+def neuron_values(x, w, b, activation):
+    """The numbers a neuron diagram shows: the products w_i x_i, z = sum_i w_i x_i + b and a = g(z).
+
+    ``x`` and ``w`` are 1-D of the same length d, ``b`` a number and ``activation`` a function of one
+    number. Returns ``(products, z, a)`` as Python floats (``products`` a list of d floats).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(w, dtype=np.float64)
+    if x.ndim != 1 or w.shape != x.shape:
+        raise ValueError(f"neuron_values: x and w must be 1-D of the same length, got shapes {x.shape} and {w.shape}")
+    products = [float(v) for v in w * x]
+    z = float(np.sum(w * x) + float(b))
+    return products, z, float(activation(z))
+
+
+def plot_neuron(x, w, b, activation, activation_name="g", title="One neuron"):
+    """A neuron drawn as a diagram: inputs x_i, a weight w_i on each edge, the sum node (with the
+    bias b), the activation box g and the output a = g(z), each labelled with its value.
+
+    ``activation`` is a function of one number (for example ``nnlib.sigmoid``) and
+    ``activation_name`` its label in the box. Returns the Figure; the numbers come from
+    :func:`neuron_values`.
+    """
+    products, z, a = neuron_values(x, w, b, activation)
+    d = len(products)
+    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.75 * max(d, 3)))
+    ys = np.linspace(d - 1, 0, d) - (d - 1) / 2 if d > 1 else np.zeros(1)
+    x_in, x_sum, x_act, x_out = 0.0, 3.2, 4.9, 6.5
+    node = dict(boxstyle="circle,pad=0.3", fc="white", ec="black", lw=1.2)
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    for k, (yi, xi, wi) in enumerate(zip(ys, x, w), start=1):
+        i = str(k).translate(sub)
+        ax.annotate("", xy=(x_sum - 0.32, 0.0), xytext=(x_in + 0.42, yi),
+                    arrowprops=dict(arrowstyle="-|>", color=POSITIVE_COLOUR if wi >= 0 else NEGATIVE_COLOUR,
+                                    lw=1.0 + 1.5 * min(abs(wi), 1.0)))
+        ax.text(x_in, yi, f"x{i} = {xi:g}", ha="center", va="center", fontsize=10,
+                bbox=dict(boxstyle="round,pad=0.3", fc="#f2f2f2", ec="grey"))
+        t = 0.3                                  # label the edge near its start, where edges are apart
+        ax.text(x_in + 0.42 + t * (x_sum - 0.32 - x_in - 0.42), yi * (1 - t) + 0.08,
+                f"w{i} = {wi:g}", ha="center", va="bottom", fontsize=9, rotation=np.degrees(
+                    np.arctan2(-yi * 0.55, x_sum - x_in - 0.74)), rotation_mode="anchor")
+    ax.text(x_sum, 0.0, "Σ", ha="center", va="center", fontsize=16, bbox=node)
+    ax.annotate("", xy=(x_sum, 0.38), xytext=(x_sum, 1.25 if d > 1 else 1.0),
+                arrowprops=dict(arrowstyle="-|>", color="black"))
+    ax.text(x_sum, 1.35 if d > 1 else 1.1, f"bias b = {float(b):g}", ha="center", va="bottom", fontsize=9)
+    ax.annotate("", xy=(x_act - 0.42, 0.0), xytext=(x_sum + 0.38, 0.0), arrowprops=dict(arrowstyle="-|>"))
+    ax.text((x_sum + x_act) / 2 - 0.05, -0.18, f"z = {z:.4g}", ha="center", va="top", fontsize=9)
+    ax.text(x_act, 0.0, activation_name, ha="center", va="center", fontsize=11,
+            bbox=dict(boxstyle="round,pad=0.4", fc="#fff3d6", ec="black"))
+    ax.annotate("", xy=(x_out - 0.15, 0.0), xytext=(x_act + 0.5, 0.0), arrowprops=dict(arrowstyle="-|>"))
+    ax.text(x_out, 0.0, f"a = {a:.4g}", ha="left", va="center", fontsize=10)
+    ax.set_xlim(-0.8, 8.0)
+    ax.set_ylim(min(ys) - 0.6, max(1.9, max(ys) + 0.6))
+    ax.axis("off")
+    ax.set_title(title + "\nz = w · x + b,   a = g(z)", fontsize=11)
+    fig.tight_layout()
+    return fig

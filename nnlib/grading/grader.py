@@ -1,0 +1,796 @@
+"""Grade exercise notebooks against their reference solutions, each in a sandboxed kernel.
+
+Student (from the repository root)::
+
+    python -m nnlib.grade exercises/05_backpropagation.ipynb
+
+prints one row per exercise (points, passed or failed; for a failure the reason, the expected
+and the actual line of a visible check, the exception of a hidden one, a hint) and exits with 0
+at full marks, 1 below full marks, 2 when the notebook cannot be graded. Instructor::
+
+    python -m nnlib.grade --class submissions/ --csv scores.csv --solutions private_solutions/
+
+grades every notebook in the folder, two at a time, and writes one CSV row per student, with a
+``note`` saying why when a notebook could not be (fully) graded, and one feedback file per
+student in ``scores_feedback/`` (Markdown).
+
+Threat model
+------------
+- **Self-study** (the public book): the solutions are public, so a grade is feedback, not proof.
+  The grader must never crash, hang or be confused by a broken notebook.
+- **A class**: the instructor grades with a private reference (``--reference FILE`` or
+  ``--solutions DIR``) whose hidden checks are not in the public repository. Then no submission
+  may get points it did not earn by computing, nor change another submission's result, the CSV
+  or the reference.
+
+How a notebook is graded
+------------------------
+1. The reference is ``--reference``, else ``<solutions>/<set>.ipynb`` for the set named in the
+   notebook metadata (``nnlib.exercise_set``) or by the file name, else the solution whose
+   answer-cell ids the submission holds. Only the *source* of the submission's answer cells is
+   used (matched by cell id, else by exercise name); its outputs, checks and metadata are ignored.
+2. A kernel starts in a sandbox (:mod:`nnlib.grading.sandbox`: bubblewrap with no network, a
+   private /tmp as working folder, read-only code, an unprivileged uid, CPU/memory/file/process
+   limits, a clean environment; a stated fallback without bubblewrap). The working folder holds
+   nothing: no reference, no expected output, no result file. Why bubblewrap: one Debian package,
+   no daemon and no configuration, it builds the namespaces (mount, PID, network) per command
+   line, ``--die-with-parent`` takes every process of the submission down with the kernel, and
+   it composes with ``setpriv`` (the uid) and ``setrlimit`` (the limits), all standard tools.
+3. The grader drives the kernel itself (:mod:`nnlib.grading.kernel`, jupyter_client over Unix
+   sockets): the guard setup (:mod:`nnlib.grading.guard`), then the reference's cells in order,
+   with the submitted answers in place of its answer cells. Expected outputs stay in the
+   grader's process: it compares what the kernel publishes with the reference's stored output.
+   Nothing comes back through a file, so there is no report to forge.
+4. Before every check (and every answer) the guard restores the kernel from a snapshot its
+   audit hook holds; checks and the reference's setup cells run outside IPython's transformers
+   and events, and their result is signed by the hook, so a check that did not run as sent fails.
+5. Forbidden helpers: an answer cell's metadata ``nnlib.forbidden`` lists the nnlib functions
+   the exercise asks the student to write; answers cannot call them (checks can).
+6. Limits: a per-cell timeout (interrupt, then kill), a wall-clock limit per notebook, an output
+   cap per cell (64 KiB kept; a single message over 8 MiB drops the kernel's connection), and
+   the sandbox's resource limits. An answer that kills the kernel costs its
+   exercise: the notebook runs again with that answer replaced by its stub.
+
+Scoring is all-or-nothing per exercise by default (a forged visible check is then worthless: the
+hidden checks fail, and the exercise with them); ``--partial`` (or ``nnlib.partial: true`` on
+an answer cell) gives the points of each passed check. Class mode always finishes: every
+submission gets a row, the CSV is written atomically by the grader after every kernel is gone.
+
+What remains possible inside one Python process (documented in :mod:`nnlib.grading.guard`):
+code that runs *during* a check (the student's own function) rewriting the interpreter at that
+moment, or wrapping the grader's guard function, can forge a verdict the kernel computes; hidden
+checks that print values (compared by the grader) cannot be forged that way without computing
+them. The limits chosen and the measured times are in README.md ("Exercises").
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import exercises as ex
+from . import guard as guard_mod
+from .kernel import Kernel, KernelDied, normalise_outputs, outputs_text
+from .sandbox import detect
+
+#: default per-cell timeout in seconds (every solution cell needs well under 1 s)
+DEFAULT_TIMEOUT = 10.0
+
+#: default wall-clock limit for one notebook, reruns included
+DEFAULT_NOTEBOOK_TIMEOUT = 120.0
+
+#: how many notebooks class mode grades at once (one kernel per core)
+DEFAULT_JOBS = 2
+
+#: seconds the guard setup may take (imports numpy and nnlib)
+SETUP_TIMEOUT = 60.0
+
+_NBVAL_MARKER = re.compile(r"^(\s*)#+\s*nbval_\w*.*$", re.IGNORECASE)
+
+#: kernels alive right now (class mode kills them all when the run is interrupted)
+_LIVE = set()
+_LIVE_LOCK = threading.Lock()
+
+
+class GradingError(Exception):
+    """The notebook could not be graded at all (no reference, unreadable file, broken reference)."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class CheckResult:
+    """One check cell: visible or hidden, its points, and what happened."""
+
+    index: int  # index of the cell in the reference notebook
+    hidden: bool
+    points: float
+    passed: bool
+    message: str = ""
+    expected: str = ""  # empty for hidden checks in everything shown to a student
+    actual: str = ""
+    error: str = None  # exception type
+    error_message: str = ""
+
+
+@dataclass
+class ExerciseResult:
+    name: str
+    max_points: float
+    points: float = 0
+    passed: bool = False
+    reason: str = ""  # why it failed, one line
+    expected: str = None  # the first differing lines of a failed visible check
+    actual: str = None
+    hint: str = ""
+    checks: list = field(default_factory=list)
+    forbidden: list = field(default_factory=list)
+
+    @property
+    def visible_passed(self):
+        return [i + 1 for i, c in enumerate(self.checks) if not c.hidden and c.passed]
+
+
+@dataclass
+class GradeResult:
+    submission: Path
+    reference: Path = None
+    exercises: list = field(default_factory=list)
+    error: str = None  # set when the notebook could not be graded
+    note: str = ""  # why part of it could not be graded (kernel killed, time limit)
+    seconds: float = 0.0
+    timeout: float = DEFAULT_TIMEOUT
+    sandbox: str = ""
+
+    @property
+    def total(self):
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_total(self):
+        return sum(e.max_points for e in self.exercises)
+
+    @property
+    def full_marks(self):
+        return self.error is None and bool(self.exercises) and self.total == self.max_total
+
+    @property
+    def exercise_set(self):
+        return self.reference.stem if self.reference else ""
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def find_reference(submission_path, submission=None, reference=None, solutions_dir=None):
+    """The reference solution for a submission: ``reference`` if given, else
+    ``solutions/<set>.ipynb`` for the set in the notebook metadata, else for the file
+    name, else the solution whose answer-cell ids the submission contains."""
+    if reference is not None:
+        reference = Path(reference)
+        if not reference.is_file():
+            raise GradingError(f"reference solution {reference} does not exist")
+        return reference
+    solutions_dir = Path(solutions_dir) if solutions_dir else ex.default_root() / "solutions"
+    names = []
+    meta = (submission or {}).get("metadata", {}).get("nnlib", {})
+    if isinstance(meta, dict) and isinstance(meta.get("exercise_set"), str):
+        names.append(meta["exercise_set"])
+    names.append(Path(submission_path).stem)
+    for name in names:
+        candidate = solutions_dir / f"{name}.ipynb"
+        if ex.SET_NAME.match(name) and candidate.is_file():
+            return candidate
+    ids = {c.get("id") for c in (submission or {}).get("cells", []) if isinstance(c, dict)}
+    best, best_count = None, 0
+    for candidate in ex.solution_files(solutions_dir):
+        try:
+            solution = ex.read_notebook(candidate)
+        except ValueError:
+            continue
+        count = sum(1 for c in solution["cells"] if ex.cell_role(c) == "answer" and c.get("id") in ids)
+        if count > best_count:
+            best, best_count = candidate, count
+    if best is not None:
+        return best
+    raise GradingError(
+        f"no reference solution for {submission_path}: looked for "
+        + ", ".join(str(solutions_dir / f"{n}.ipynb") for n in names)
+        + "; name the file after its exercise set or pass --reference"
+    )
+
+
+def submitted_answers(submission, reference, table):
+    """Map each reference answer cell (its index) to the submitted source, or None.
+
+    A submitted cell matches by cell id; failing that, the k-th submitted cell tagged
+    'answer' with the same exercise name matches the k-th reference answer cell.
+    """
+    by_id, by_exercise = {}, {}
+    for cell in submission.get("cells", []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        if isinstance(cell.get("id"), str) and cell["id"]:
+            by_id.setdefault(cell["id"], cell)
+        if ex.cell_role(cell) == "answer" and ex.exercise_name(cell):
+            by_exercise.setdefault(ex.exercise_name(cell), []).append(cell)
+    answers = {}
+    for name, entry in table.items():
+        for k, index in enumerate(entry["answers"]):
+            cell = by_id.get(reference["cells"][index].get("id"))
+            if cell is None:
+                candidates = by_exercise.get(name, [])
+                cell = candidates[k] if k < len(candidates) else None
+            answers[index] = ex.source_of(cell) if cell is not None else None
+    return answers
+
+
+def neutralise_markers(source):
+    """Turn test-runner comment markers (``# NBVAL_SKIP`` ...) in submitted code into plain comments
+    (the grader does not use nbval any more; the markers stay harmless either way)."""
+    return "\n".join(
+        _NBVAL_MARKER.sub(r"\1# (a test-runner marker was removed here by the grader)", line)
+        for line in source.splitlines()
+    )
+
+
+@dataclass
+class Step:
+    """One code cell of the merged run."""
+
+    role: str  # 'setup', 'answer', 'check' or 'hidden'
+    exercise: str
+    index: int  # index in the reference notebook
+    source: str
+    expected: list = None  # normalised outputs, for checks
+
+
+def build_plan(reference, table, answers, stubbed=()):
+    """The cells the kernel runs, in the reference's order, with the submitted answers in place.
+    Check cells carry their expected outputs (which never leave the grader)."""
+    steps = []
+    for index, cell in enumerate(reference["cells"]):
+        if cell.get("cell_type") != "code":
+            continue
+        role, name, source = ex.cell_role(cell), ex.exercise_name(cell), ex.source_of(cell)
+        if role == "answer":
+            answer = answers.get(index)
+            if answer is None or name in stubbed:
+                answer = ex.stub_source(source, name)
+            steps.append(Step("answer", name, index, neutralise_markers(answer)))
+        elif role in ("check", "hidden"):
+            steps.append(Step(role, name, index, source, normalise_outputs(cell.get("outputs", []))))
+        else:
+            steps.append(Step("setup", name, index, source))
+    return steps
+
+
+def build_merged(reference, table, answers, stubbed=(), guard_name="_nnlib_guard"):
+    """The merged run as a notebook (for reading and for tests) and each code cell's role.
+
+    Returns (notebook, roles), roles[k] = (role, exercise, reference index); cell 0 is the guard
+    setup. Check cells keep the reference's outputs (the grader compares against them; the kernel
+    never receives them), answer cells hold the submitted source and no outputs.
+    """
+    plan = build_plan(reference, table, answers, stubbed)
+    cells = [_code_cell(f"# guard setup: nnlib.grading.guard.setup_source(..., {guard_name!r}, ...)")]
+    roles = [("guard", None, None)]
+    for step in plan:
+        ref_cell = reference["cells"][step.index]
+        if step.role in ("check", "hidden"):
+            cells.append(_code_cell(step.source, outputs=ref_cell.get("outputs", []),
+                                    execution_count=ref_cell.get("execution_count") or 1))
+        else:
+            cells.append(_code_cell(step.source))
+        roles.append((step.role, step.exercise, step.index))
+    nb = {"cells": cells, "nbformat": 4, "nbformat_minor": 4,
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
+    return nb, roles
+
+
+def _code_cell(source, outputs=(), execution_count=None):
+    return {"cell_type": "code", "execution_count": execution_count, "metadata": {},
+            "outputs": [o for o in outputs if o.get("output_type") != "error"], "source": source}
+
+
+def forbidden_helpers(reference, table):
+    """{qualified nnlib name: exercise} from the answer cells' ``nnlib.forbidden`` metadata."""
+    out = {}
+    for name, entry in table.items():
+        for index in entry["answers"]:
+            for qualname in ex.forbidden_of(reference["cells"][index]):
+                out.setdefault(qualname, name)
+    return out
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Record:
+    """What the grader saw for one step."""
+
+    status: str  # 'ok', 'error', 'timeout', 'deadline', 'dead', 'tampered', 'not run'
+    outputs: list = field(default_factory=list)
+    ename: str = None
+    evalue: str = ""
+    truncated: bool = False
+    detail: str = ""
+
+
+class _Run:
+    """One kernel run of a plan; ``records`` by step number."""
+
+    def __init__(self, plan, forbidden, timeout, deadline, box, cap):
+        self.plan, self.forbidden, self.timeout, self.deadline = plan, forbidden, timeout, deadline
+        self.box, self.cap = box, cap
+        self.records = {}
+        self.died_at = None  # step number whose run ended with the kernel gone
+        self.death = ""
+
+    def execute(self):
+        kernel = Kernel(self.box, deadline=self.deadline)
+        with _LIVE_LOCK:
+            _LIVE.add(kernel)
+        try:
+            try:
+                kernel.start()
+            except KernelDied as exc:
+                raise GradingError(f"the grading kernel did not start: {exc}") from None
+            self._steps(kernel)
+        finally:
+            kernel.kill()
+            with _LIVE_LOCK:
+                _LIVE.discard(kernel)
+
+    def _steps(self, kernel):
+        event = f"nnlib.grading.{secrets.token_hex(8)}"
+        key = secrets.token_hex(32)
+        guard_name = f"_nnlib_guard_{secrets.token_hex(4)}"
+        run_dir = Path(kernel._tmp.name) / "run"
+        secrets_file = run_dir / "grading.json"
+        secrets_file.write_text(json.dumps({"event": event, "secret": key}), encoding="utf-8")
+        if self.box.drop_uid:
+            os.chown(secrets_file, kernel.uid, kernel.uid)
+        os.chmod(secrets_file, 0o600)
+        inside_run, _ = self.box.inside_paths(run_dir, None)
+        setup = guard_mod.setup_source(f"{inside_run}/grading.json", guard_name, self.forbidden)
+        try:
+            r = kernel.run(setup, SETUP_TIMEOUT, cap=self.cap)
+        except KernelDied as exc:
+            raise GradingError(f"the grader's guard setup stopped the kernel: {exc}") from None
+        if not r.ok:
+            raise GradingError(f"the grader's guard setup failed: {r.ename}: {r.evalue}")
+        baseline_done = False
+        for k, step in enumerate(self.plan):
+            if time.monotonic() > self.deadline:
+                for j in range(k, len(self.plan)):
+                    self.records[j] = Record("deadline")
+                self.died_at, self.death = k, "deadline"
+                return
+            try:
+                if step.role == "answer":
+                    if not baseline_done:
+                        kernel.run("", self.timeout,
+                                   user_expressions={"b": guard_mod.baseline_expression(guard_name, event)})
+                        baseline_done = True
+                    challenge = secrets.token_hex(8)
+                    pre = kernel.run("", self.timeout, user_expressions={
+                        "g": guard_mod.guard_expression(guard_name, event, "restore", challenge)})
+                    ok, _ = self._verify(pre, key, challenge, "", ran=True)
+                    r = kernel.run(step.source, self.timeout, cap=self.cap)
+                    rec = Record(r.status, r.outputs, r.ename, r.evalue, r.truncated)
+                    if not ok:
+                        rec.detail = "the grader's guard did not answer before this answer"
+                    self.records[k] = rec
+                else:
+                    challenge = secrets.token_hex(8)
+                    name = f"<{step.role} cell {step.index}>"
+                    r = kernel.run("", self.timeout, cap=self.cap, user_expressions={
+                        "g": guard_mod.guard_expression(guard_name, event, "check", challenge, step.source, name)})
+                    self.records[k] = self._check_record(r, key, challenge, step.source)
+            except KernelDied as exc:
+                status = str(exc) if str(exc) in ("timeout", "deadline") else "dead"
+                self.records[k] = Record(status)
+                self.died_at, self.death = k, status
+                if status == "deadline":
+                    for j in range(k + 1, len(self.plan)):
+                        self.records[j] = Record("deadline")
+                return
+
+    def _verify(self, r, key, challenge, source, ran):
+        """(True, foreign threads) when the hook signed this request, else (False, 0)."""
+        value = r.user_expressions.get("g", {})
+        if r.status != "ok" or value.get("status") != "ok":
+            return False, 0
+        text = value.get("data", {}).get("text/plain", "").strip("'\"")
+        digest, _, foreign = text.partition(":")
+        good = secrets.compare_digest(digest, guard_mod.expected_digest(key, challenge, source, ran))
+        return good, int(foreign) if foreign.isdigit() else 0
+
+    def _check_record(self, r, key, challenge, source):
+        if r.status in ("timeout", "deadline"):
+            return Record(r.status, r.outputs, truncated=r.truncated)
+        value = r.user_expressions.get("g", {})
+        if r.status == "ok" and value.get("status") == "error":
+            return Record("error", r.outputs, value.get("ename", "Error"), str(value.get("evalue", ""))[:2000],
+                          r.truncated)
+        ok, foreign = self._verify(r, key, challenge, source, ran=True)
+        if not ok:
+            return Record("tampered", r.outputs, truncated=r.truncated,
+                          detail="the check did not run as the grader sent it (the grader's guard was replaced "
+                                 "or the check's code was changed)")
+        if foreign:
+            return Record("tampered", r.outputs, truncated=r.truncated,
+                          detail=f"{foreign} thread(s) started by an answer were still running during the check")
+        return Record("ok", r.outputs, truncated=r.truncated)
+
+
+def _culprit(plan, run):
+    """The exercise that stopped the kernel at step ``run.died_at``: that step's, else the last answer's."""
+    k = run.died_at
+    if plan[k].exercise is not None:
+        return plan[k].exercise
+    for j in range(k - 1, -1, -1):
+        if plan[j].role == "answer":
+            return plan[j].exercise
+    return None
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _first_difference(expected, actual):
+    exp, act = expected.splitlines(), actual.splitlines()
+    for i in range(max(len(exp), len(act))):
+        e = exp[i] if i < len(exp) else "(nothing)"
+        a = act[i] if i < len(act) else "(nothing)"
+        if e != a:
+            return e, a
+    return "(same text)", "(same text)"
+
+
+def _meta(cell):
+    meta = cell.get("metadata", {}).get("nnlib", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def choose_hint(cell, check):
+    """The hint for a failed check: the first of the cell's ``nnlib.mistakes`` that matches what
+    the answer produced (``output``: exactly this output; ``contains``: this text in it; ``error``:
+    this exception type), else the cell's ``nnlib.hint``."""
+    meta = _meta(cell)
+    for mistake in meta.get("mistakes", []) if isinstance(meta.get("mistakes"), list) else []:
+        if not isinstance(mistake, dict) or not isinstance(mistake.get("hint"), str):
+            continue
+        if "output" in mistake and check.error is None and check.actual == mistake["output"]:
+            return mistake["hint"]
+        if "contains" in mistake and mistake["contains"] in (check.actual + check.error_message):
+            return mistake["hint"]
+        if "error" in mistake and check.error == mistake["error"]:
+            return mistake["hint"]
+    hint = meta.get("hint", "")
+    return hint if isinstance(hint, str) else ""
+
+
+def _answer_failure(record, timeout):
+    """(reason, hint) for an answer cell that did not run cleanly."""
+    if record is None or record.status == "not run":
+        return "the answer cell did not run", "run the notebook from the top in Jupyter"
+    if record.status == "deadline":
+        return "the notebook ran past its time limit before this answer", "look for slow or endless loops"
+    if record.status == "timeout":
+        return (f"the answer cell ran longer than {timeout:g} s and was stopped",
+                "look for an infinite loop or a very slow computation")
+    if record.ename == "NotImplementedError":
+        return ("the answer cell still raises NotImplementedError",
+                "replace the line `raise NotImplementedError(...)` with your code")
+    return (f"the answer cell raised {record.ename}: {record.evalue}",
+            "run the cell in Jupyter, read the error and fix it")
+
+
+def score(reference, table, plan, records, killed, timeout, missing, partial=False):
+    """The ExerciseResults of a run (records by step number)."""
+    step_of = {step.index: k for k, step in enumerate(plan)}
+    results = []
+    for name, entry in table.items():
+        res = ExerciseResult(name=name, max_points=entry["points"])
+        for index in entry["answers"]:
+            res.forbidden += ex.forbidden_of(reference["cells"][index])
+        checks = []
+        for index, points, hidden in entry["checks"]:
+            rec = records.get(step_of[index]) or Record("not run")
+            expected = outputs_text(plan[step_of[index]].expected or [])
+            ok = rec.status == "ok" and rec.outputs == (plan[step_of[index]].expected or []) and not rec.truncated
+            message = {"ok": "" if ok else "the output differs from the reference",
+                       "timeout": f"Timeout: ran longer than {timeout:g} s",
+                       "deadline": "not run: the notebook's time limit was reached",
+                       "tampered": rec.detail, "dead": "the kernel stopped", "not run": "not run",
+                       "error": f"{rec.ename}: {rec.evalue}"}.get(rec.status, rec.status)
+            if rec.truncated:
+                message = "the check printed more than the grader keeps"
+            checks.append(CheckResult(index=index, hidden=hidden, points=points, passed=ok, message=message,
+                                      expected=expected, actual=outputs_text(rec.outputs), error=rec.ename,
+                                      error_message=rec.evalue or ""))
+        res.checks = checks
+        answer_records = [records.get(step_of[i]) for i in entry["answers"]]
+        answers_ok = all(r is not None and r.status == "ok" for r in answer_records)
+        all_passed = all(c.passed for c in checks)
+        res.passed = name not in killed and name not in missing and answers_ok and all_passed
+        use_partial = partial or any(_meta(reference["cells"][i]).get("partial") is True for i in entry["answers"])
+        if res.passed:
+            res.points = res.max_points
+            results.append(res)
+            continue
+        if use_partial and name not in killed and name not in missing and answers_ok:
+            res.points = sum(c.points for c in checks if c.passed)
+        if name in killed:
+            why = killed[name]
+            ignored = f" (it ran longer than {timeout:g} s and ignored the interrupt)" if why == "timeout" else ""
+            res.reason = "the answer stopped the Python kernel" + ignored
+            res.hint = "look for an infinite loop, os._exit or a crash; the other exercises were graded without it"
+        elif name in missing:
+            res.reason = "no answer cell for this exercise in the submission"
+            res.hint = ("the answer cell is found by its cell id, then by the tag 'answer' and "
+                        f"metadata nnlib.exercise = {name!r}: copy your code into the cell of a fresh "
+                        "exercise notebook")
+        elif not answers_ok:
+            bad = next(r for r in answer_records if r is None or r.status != "ok")
+            res.reason, res.hint = _answer_failure(bad, timeout)
+        else:
+            check = next(c for c in checks if not c.passed)
+            n, position = len(checks), checks.index(check) + 1
+            cell = reference["cells"][check.index]
+            hint = choose_hint(cell, check)
+            where = f"check {position} of {n}" + (" (hidden, on other inputs)" if check.hidden else "")
+            if check.error == "NotImplementedError":
+                res.reason = f"{where}: your code still raises NotImplementedError"
+                res.hint = "replace the line `raise NotImplementedError(...)` in the answer cell with your code"
+            elif check.message.startswith("Timeout"):
+                res.reason = f"{where} ran longer than {timeout:g} s and was stopped"
+                res.hint = "your code loops forever or is very slow on the check's input"
+            elif check.error:
+                res.reason = f"{where} failed: it raised {check.error}: {check.error_message}".rstrip(": ")
+                res.hint = hint or "run your function on the check's kind of input and read the error"
+            elif check.hidden:
+                res.reason = f"{where} failed" + (f": {check.message}" if check.message and
+                                                  check.message != "the output differs from the reference" else "")
+                res.hint = hint or "the answer must be right in general: test your code on other inputs yourself"
+            else:
+                res.reason = f"{where} failed" + (f": {check.message}" if check.message and
+                                                  check.message != "the output differs from the reference" else "")
+                res.expected, res.actual = _first_difference(check.expected, check.actual)
+                res.hint = hint or "compare your printed values with the expected ones: signs, shapes, rounding"
+        results.append(res)
+    return results
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, solutions_dir=None,
+                   notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False, sandbox=None, limits=None):
+    """Grade one submitted notebook; returns a GradeResult (``error`` set if it cannot be graded).
+    Never raises for anything a submission does."""
+    start = time.perf_counter()
+    submission_path = Path(submission_path)
+    result = GradeResult(submission=submission_path, timeout=timeout)
+    try:
+        box = sandbox or detect(limits)
+        result.sandbox = box.note
+        try:
+            if not submission_path.is_file():  # a FIFO would block the read, a directory cannot be read
+                raise ValueError(f"cannot read {submission_path} as a notebook: not a regular file")
+            if submission_path.stat().st_size > 20 << 20:
+                raise ValueError(f"cannot read {submission_path} as a notebook: larger than 20 MiB")
+            submission = ex.read_notebook(submission_path)
+        except (ValueError, OSError) as exc:
+            raise GradingError(str(exc)) from None
+        result.reference = find_reference(submission_path, submission, reference, solutions_dir)
+        try:
+            ref_nb = ex.read_notebook(result.reference)
+            table = ex.exercise_cells(ref_nb, where=str(result.reference))
+        except ValueError as exc:
+            raise GradingError(f"the reference is malformed: {exc}") from None
+        answers = submitted_answers(submission, ref_nb, table)
+        missing = {name for name, e in table.items() if any(answers.get(i) is None for i in e["answers"])}
+        forbidden = forbidden_helpers(ref_nb, table)
+        deadline = time.monotonic() + notebook_timeout
+        killed, notes = {}, []
+        while True:
+            plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
+            run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024)
+            run.execute()
+            if run.died_at is None or run.death == "deadline":
+                if run.death == "deadline":
+                    notes.append(f"the notebook ran past its time limit of {notebook_timeout:g} s")
+                break
+            culprit = _culprit(plan, run)
+            if culprit is None:
+                raise GradingError("the reference's setup stopped the kernel")
+            if culprit in killed:
+                raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
+            killed[culprit] = run.death
+            notes.append(f"{culprit} killed the kernel" + (" (timeout ignored)" if run.death == "timeout" else ""))
+        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, partial)
+        result.note = "; ".join(notes)
+    except GradingError as exc:
+        result.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one notebook must never stop a class run
+        result.error = f"internal grader error ({type(exc).__name__}: {exc})"
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _fmt(points):
+    return f"{points:g}"
+
+
+def format_result(result):
+    """The student's table, as text."""
+    lines = [f"nnlib.grade: {result.submission}"]
+    if result.error:
+        lines.append(f"  cannot grade: {result.error}")
+        return "\n".join(lines)
+    lines.append(f"  reference: {result.reference} ({len(result.exercises)} exercises, "
+                 f"per-cell timeout {result.timeout:g} s)")
+    if result.note:
+        lines.append(f"  note: {result.note}")
+    lines.append("")
+    width = max([len("exercise")] + [len(e.name) for e in result.exercises])
+    pwidth = max(len(f"{_fmt(e.points)}/{_fmt(e.max_points)}") for e in result.exercises)
+    pwidth = max(pwidth, len("points"))
+    lines.append(f"  {'exercise'.ljust(width)}  {'points'.rjust(pwidth)}  result")
+    lines.append(f"  {'-' * width}  {'-' * pwidth}  ------")
+    pad = " " * (width + pwidth + 6)
+    for e in result.exercises:
+        pts = f"{_fmt(e.points)}/{_fmt(e.max_points)}".rjust(pwidth)
+        checks = f"{sum(c.passed for c in e.checks)}/{len(e.checks)} checks"
+        if e.passed:
+            lines.append(f"  {e.name.ljust(width)}  {pts}  passed ({checks})")
+            continue
+        lines.append(f"  {e.name.ljust(width)}  {pts}  FAILED: {e.reason}")
+        visible = [i + 1 for i, c in enumerate(e.checks) if not c.hidden]
+        if visible:
+            passed = e.visible_passed
+            lines.append(f"{pad}visible checks passed: {', '.join(map(str, passed)) if passed else 'none'}"
+                         f" (of {', '.join(map(str, visible))})")
+        if e.expected is not None:
+            lines.append(f"{pad}expected: {e.expected}")
+            lines.append(f"{pad}actual:   {e.actual}")
+        if e.hint:
+            lines.append(f"{pad}hint: {e.hint}")
+    lines.append(f"  {'-' * width}  {'-' * pwidth}")
+    lines.append(f"  {'total'.ljust(width)}  {f'{_fmt(result.total)}/{_fmt(result.max_total)}'.rjust(pwidth)}"
+                 + ("  full marks" if result.full_marks else ""))
+    lines.append(f"  graded in {result.seconds:.1f} s; {result.sandbox}")
+    return "\n".join(lines)
+
+
+def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS, solutions_dir=None,
+               out=None, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False, sandbox=None):
+    """Grade several notebooks, ``jobs`` at a time (each run is a kernel: one per core).
+    Returns the GradeResults in the order of ``paths``; prints one line each to ``out``."""
+    box = sandbox or detect()
+    if out is not None:
+        print(box.note, file=out)
+    pool = ThreadPoolExecutor(max_workers=max(1, int(jobs)))
+    futures = [pool.submit(grade_notebook, p, reference, timeout, solutions_dir, notebook_timeout, partial, box)
+               for p in paths]
+    results = []
+    try:
+        for path, future in zip(paths, futures):
+            r = future.result()
+            results.append(r)
+            if out is not None:
+                status = f"cannot grade: {r.error}" if r.error else f"{_fmt(r.total)}/{_fmt(r.max_total)}"
+                print(f"{Path(path).name}: {status} ({r.seconds:.1f} s)", file=out)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        kill_all_kernels()
+        pool.shutdown(wait=True, cancel_futures=True)
+        done = len(results)
+        for path, future in list(zip(paths, futures))[done:]:
+            r = None
+            if future.done() and not future.cancelled():
+                try:
+                    r = future.result()
+                except BaseException:  # noqa: BLE001
+                    r = None
+            if r is None or r.error and "kernel" in (r.error or ""):
+                r = GradeResult(submission=Path(path), error="not graded: the grading run was interrupted")
+            results.append(r)
+        return results
+    pool.shutdown(wait=True)
+    return results
+
+
+def kill_all_kernels():
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for kernel in live:
+        kernel.kill()
+
+
+def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS,
+                solutions_dir=None, out=sys.stdout, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False,
+                feedback=True, sandbox=None):
+    """Grade every notebook in a folder, ``jobs`` at a time; write one CSV row per file.
+
+    Columns: student (the file name), exercise_set, one per exercise (points earned), total, max,
+    note (why a notebook could not be graded, or which exercises failed and why). When the folder
+    mixes exercise sets, exercise columns are named ``set:exercise``. The CSV (and the feedback
+    files, ``<csv stem>_feedback/<student>.md``) are written atomically after every kernel is gone.
+    """
+    from .report import write_csv, write_feedback
+
+    paths = sorted(p for p in Path(folder).glob("*.ipynb") if p.is_file() or p.exists())
+    if not paths:
+        raise GradingError(f"no .ipynb files in {folder}")
+    results = grade_many(paths, reference, timeout, jobs, solutions_dir, out=out,
+                         notebook_timeout=notebook_timeout, partial=partial, sandbox=sandbox)
+    kill_all_kernels()
+    write_csv(results, csv_path)
+    if feedback:
+        write_feedback(results, Path(csv_path).with_name(Path(csv_path).stem + "_feedback"))
+    print(f"wrote {csv_path} ({len(results)} notebooks)", file=out)
+    return results
+
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m nnlib.grade",
+        description="Grade exercise notebooks against the reference solutions, each in a sandboxed kernel.",
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="submitted notebook(s) to grade")
+    parser.add_argument("--class", dest="folder", type=Path,
+                        help="grade every .ipynb in this folder (instructor) and write --csv")
+    parser.add_argument("--csv", type=Path, default=Path("scores.csv"), help="class mode: CSV file to write")
+    parser.add_argument("--reference", type=Path, help="the reference solution notebook (default: found by name)")
+    parser.add_argument("--solutions", type=Path, help="folder of reference solutions (default: solutions/)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell timeout in seconds")
+    parser.add_argument("--notebook-timeout", type=float, default=DEFAULT_NOTEBOOK_TIMEOUT,
+                        help="wall-clock limit per notebook in seconds")
+    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="class mode: notebooks graded at once")
+    parser.add_argument("--partial", action="store_true", help="give the points of each passed check")
+    parser.add_argument("--no-feedback", action="store_true", help="class mode: no per-student feedback files")
+    args = parser.parse_args(argv)
+    if args.timeout <= 0 or args.notebook_timeout <= 0:
+        parser.error(f"--timeout and --notebook-timeout must be positive, got {args.timeout:g}, "
+                     f"{args.notebook_timeout:g}")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _sigterm)
+    if args.folder:
+        if args.notebooks:
+            parser.error("give either notebooks or --class FOLDER, not both")
+        try:
+            grade_class(args.folder, args.csv, args.reference, args.timeout, args.jobs, args.solutions,
+                        notebook_timeout=args.notebook_timeout, partial=args.partial,
+                        feedback=not args.no_feedback)
+        except GradingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    if not args.notebooks:
+        parser.error("give a notebook to grade, e.g. exercises/05_backpropagation.ipynb")
+    status = 0
+    for path in args.notebooks:
+        result = grade_notebook(path, args.reference, args.timeout, args.solutions, args.notebook_timeout,
+                                args.partial)
+        print(format_result(result))
+        status = max(status, 2 if result.error else (0 if result.full_marks else 1))
+    return status

@@ -1,0 +1,110 @@
+"""What class mode writes: the CSV of scores and one Markdown feedback file per student.
+
+Both are written by the grader's process only, after every kernel is gone, each through a
+temporary file in the same folder and ``os.replace`` (atomic on POSIX): a reader sees the old
+file or the complete new one, never a half-written one.
+"""
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+
+def _fmt(points):
+    return f"{points:g}"
+
+
+def atomic_write(path, text):
+    """Write ``text`` to ``path`` through a temporary file and os.replace."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def note_of(result):
+    """The CSV note: why a notebook could not be graded, else what went wrong where (or nothing)."""
+    if result.error:
+        return result.error
+    parts = [result.note] if result.note else []
+    parts += [f"{e.name}: {e.reason}" for e in result.exercises if not e.passed]
+    return "; ".join(parts)
+
+
+def csv_text(results):
+    """Columns: student, exercise_set, one per exercise, total, max, note."""
+    sets = {r.exercise_set for r in results if not r.error}
+    prefix = len(sets) > 1
+    columns = []
+    for r in results:
+        for e in r.exercises:
+            col = f"{r.exercise_set}:{e.name}" if prefix else e.name
+            if col not in columns:
+                columns.append(col)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "exercise_set", *columns, "total", "max", "note"])
+    for r in results:
+        row = dict.fromkeys(columns, "")
+        for e in r.exercises:
+            row[f"{r.exercise_set}:{e.name}" if prefix else e.name] = _fmt(e.points)
+        writer.writerow([r.submission.name, r.exercise_set, *row.values(), _fmt(r.total), _fmt(r.max_total),
+                         note_of(r)])
+    return buffer.getvalue()
+
+
+def write_csv(results, csv_path):
+    atomic_write(csv_path, csv_text(results))
+
+
+def feedback_markdown(result):
+    """A student's feedback: the total, then per exercise what passed, what failed and why, a hint."""
+    lines = [f"# Feedback: {result.submission.name}", ""]
+    if result.error:
+        lines += [f"This notebook could not be graded: {result.error}", ""]
+        return "\n".join(lines)
+    lines += [f"Exercise set `{result.exercise_set}`: **{_fmt(result.total)} of {_fmt(result.max_total)} points**.", ""]
+    if result.note:
+        lines += [f"Note: {result.note}.", ""]
+    for e in result.exercises:
+        status = "passed" if e.passed else "not passed"
+        lines.append(f"## {e.name}: {_fmt(e.points)}/{_fmt(e.max_points)} ({status})")
+        lines.append("")
+        for i, c in enumerate(e.checks, start=1):
+            kind = "hidden check" if c.hidden else "visible check"
+            verdict = "passed" if c.passed else "failed"
+            extra = ""
+            if not c.passed and c.error:
+                extra = f": raised `{c.error}: {c.error_message}`"
+            elif not c.passed and c.message and c.message != "the output differs from the reference":
+                extra = f": {c.message}"
+            plural = "s" if c.points != 1 else ""
+            lines.append(f"- check {i} ({kind}, {_fmt(c.points)} point{plural}): {verdict}{extra}")
+        if not e.passed:
+            lines += ["", f"Why: {e.reason}."]
+            if e.expected is not None:
+                lines += ["", "```", f"expected: {e.expected}", f"actual:   {e.actual}", "```"]
+            if e.hint:
+                lines += ["", f"Hint: {e.hint}"]
+        if e.forbidden:
+            lines += ["", "Not available to this answer: " + ", ".join(f"`{f}`" for f in e.forbidden)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_feedback(results, folder):
+    """One Markdown file per student in ``folder`` (named after the submission)."""
+    for r in results:
+        atomic_write(Path(folder) / f"{r.submission.stem}.md", feedback_markdown(r))

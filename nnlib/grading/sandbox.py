@@ -1,0 +1,281 @@
+"""The sandbox one submission's kernel runs in, built from standard Linux tools.
+
+``Sandbox.command(argv)`` wraps the kernel's command line so that it runs:
+
+- inside **bubblewrap** (Debian package ``bubblewrap``) when ``bwrap`` exists: new PID, network,
+  IPC and UTS namespaces (no network at all, no view of other processes), ``--die-with-parent``
+  (the kernel and everything it started die with the grader's handle on it), a root file system
+  that holds only read-only binds of the system (``/usr``, ``/lib``, ``/bin``, ``/etc``), the
+  Python installation and virtual environment, and the ``nnlib`` package, plus a private
+  ``/tmp`` (a size-limited tmpfs, the kernel's working folder) and one folder for the kernel's
+  sockets. The reference notebook, the solutions, the CSV and the grader's files are not in it;
+- as an **unprivileged user**: ``setpriv --reuid U --regid U --clear-groups`` with all capabilities
+  dropped, U a numeric uid of its own per sandbox (so two kernels cannot signal each other and
+  the process limit counts one kernel's processes only), when the grader runs as root;
+- with **resource limits** (``resource.setrlimit`` just before the kernel starts): CPU seconds,
+  address space, file size, number of processes, open files;
+- with a **clean environment**: only the variables listed in :func:`clean_env`, nothing of the grader's.
+
+Without ``bwrap`` the grader says so and falls back to: the unprivileged uid (``setpriv``, when
+root and the Python installation is readable by that uid), ``unshare --net`` (no network; root
+only), the resource limits, the clean environment and a fresh working folder. In that fallback
+the kernel can read every world-readable file, so a private reference folder must not be
+world-readable (``chmod 700``). Not root and no bwrap: resource limits and clean environment only.
+"""
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+#: the uids the sandboxes run as: a block no ordinary account uses
+UID_BASE, UID_COUNT = 61000, 1000
+
+_uids = itertools.count()
+_uid_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one kernel (whole notebook, not per cell)."""
+
+    cpu_seconds: int = 120        # CPU time of the kernel process
+    memory_bytes: int = 2 << 30   # address space (numpy + IPython need about 0.6 GiB of it)
+    file_bytes: int = 16 << 20    # largest file the kernel may write
+    processes: int = 64           # processes and threads of the sandbox's uid
+    open_files: int = 256
+    tmp_bytes: int = 64 << 20     # size of the private /tmp (bubblewrap only)
+
+    def describe(self):
+        return (f"CPU {self.cpu_seconds} s, memory {self.memory_bytes >> 20} MiB, files "
+                f"{self.file_bytes >> 20} MiB, {self.processes} processes, /tmp {self.tmp_bytes >> 20} MiB")
+
+
+#: run by the sandbox's Python just before the kernel: set the limits, then exec the kernel
+_LIMITS_CODE = (
+    "import os, resource, sys\n"
+    "for name, value in zip(('RLIMIT_CPU', 'RLIMIT_AS', 'RLIMIT_FSIZE', 'RLIMIT_NPROC', 'RLIMIT_NOFILE'),"
+    " map(int, sys.argv[1:6])):\n"
+    "    resource.setrlimit(getattr(resource, name), (value, value))\n"
+    "os.execv(sys.argv[6], sys.argv[6:])\n"
+)
+
+
+def clean_env(home, config=None):
+    """The whole environment of a kernel: no variable of the grader's is passed on. IPython's and
+    matplotlib's folders go to ``config`` (the socket folder), so the working folder stays empty."""
+    config = config or home
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": config,
+        "IPYTHONDIR": os.path.join(config, "ipython"),
+        "JUPYTER_RUNTIME_DIR": config,
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OPENBLAS_NUM_THREADS": "1",  # one thread: fewer processes, same numbers on every machine
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+    }
+
+
+def _which(name):
+    return shutil.which(name, path="/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+
+
+def _python_roots():
+    """Folders the kernel's Python needs: the installation, the virtual environment, site-packages."""
+    roots = {Path(sys.base_prefix), Path(sys.prefix)}
+    for key in ("purelib", "platlib", "stdlib", "platstdlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(Path(path))
+    real = {Path(os.path.realpath(sys.executable)).parent.parent}
+    return sorted({r.resolve() for r in roots | real if r.exists()}, key=str)
+
+
+def _minimal(paths):
+    """Drop every path that lies inside another one of the list."""
+    out = []
+    for p in sorted(paths, key=lambda p: len(p.parts)):
+        if not any(p == q or q in p.parents for q in out):
+            out.append(p)
+    return out
+
+
+class Sandbox:
+    """How kernels are confined on this machine (decided once, see :func:`detect`)."""
+
+    def __init__(self, mode, note, limits=Limits(), package_root=None, drop_uid=False):
+        self.mode = mode            # "bwrap" or "fallback"
+        self.note = note            # one line: what is used, what is missing
+        self.limits = limits
+        self.package_root = Path(package_root or Path(__file__).resolve().parents[2])
+        self.drop_uid = drop_uid
+        self.issued = []
+
+    def new_uid(self):
+        """A uid for the next kernel (kept in ``issued``: a test can look for its processes)."""
+        with _uid_lock:
+            uid = UID_BASE + next(_uids) % UID_COUNT
+            self.issued.append(uid)
+            return uid
+
+    # the folder the kernel sees as its socket folder, and its working folder
+    def inside_paths(self, run_dir, work_dir):
+        if self.mode == "bwrap":
+            return "/run/kernel", "/tmp/work"
+        return str(run_dir), str(work_dir)
+
+    def command(self, argv, run_dir, work_dir, uid):
+        """The command line that starts ``argv`` (the kernel, run by this Python) in the sandbox."""
+        lim = self.limits
+        limited = [sys.executable, "-I", "-S", "-c", _LIMITS_CODE, str(lim.cpu_seconds), str(lim.memory_bytes),
+                   str(lim.file_bytes), str(lim.processes), str(lim.open_files), *argv]
+        setpriv = []
+        if self.drop_uid:
+            setpriv = [_which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                       "--inh-caps=-all", "--bounding-set=-all", "--"]
+        if self.mode != "bwrap":
+            prefix = []
+            if os.geteuid() == 0 and _which("unshare"):
+                prefix = [_which("unshare"), "--net", "--"]
+            return prefix + setpriv + limited
+        cmd = [_which("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "grader"]
+        if self.drop_uid:
+            cmd += ["--cap-add", "CAP_SETUID,CAP_SETGID"]  # only for setpriv, which drops them all
+        binds = [Path(p) for p in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/libx32", "/etc/alternatives",
+                                   "/etc/ld.so.cache", "/etc/ssl", "/etc/localtime") if os.path.exists(p)]
+        package = self.package_root / "nnlib"
+        mounts = [(r, "/opt/nnlib/nnlib" if r == package else str(r)) for r in _minimal(_python_roots() + [package])]
+        mounts = [(r, t) for r, t in mounts if not any(r == b or b in r.parents for b in binds)]
+        # bubblewrap creates the parents of a mount point mode 0700: make them 0755 so uid U can pass
+        parents = sorted({q for _, t in mounts for q in Path(t).parents if str(q) != "/"}, key=lambda p: len(p.parts))
+        for q in parents:
+            if not any(q == b or b in q.parents for b in binds):
+                cmd += ["--perms", "0755", "--dir", str(q)]
+        for b in binds:
+            cmd += ["--ro-bind", str(b), str(b)]
+        for r, t in mounts:
+            cmd += ["--ro-bind", str(r), t]
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(lim.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+                "--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run",
+                "--bind", str(run_dir), "/run/kernel",
+                "--chdir", "/tmp/work", "--clearenv"]
+        for key, value in clean_env("/tmp/work", "/run/kernel").items():
+            cmd += ["--setenv", key, value]
+        cmd += ["--setenv", "PYTHONPATH", "/opt/nnlib", "--"]
+        return cmd + setpriv + limited
+
+    def env(self, work_dir, run_dir=None):
+        """The environment given to the command (bubblewrap clears it again inside)."""
+        env = clean_env(str(work_dir), str(run_dir) if run_dir else None)
+        if self.mode != "bwrap":
+            env["PYTHONPATH"] = str(self.package_root)
+        return env
+
+    def prepare(self, run_dir, work_dir, uid):
+        """Give the kernel's folders to its uid (the grader's own files stay root's)."""
+        for d in (run_dir, work_dir):
+            os.chmod(d, 0o700)
+            if self.drop_uid:
+                os.chown(d, uid, uid)
+
+    def kill_leftovers(self, uid):
+        """Kill every process still running as the sandbox's uid (fallback mode: a child the kernel
+        detached survives the kernel's process group). Returns how many were killed."""
+        if not self.drop_uid:
+            return 0
+        killed = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            line = next((x for x in status.splitlines() if x.startswith("Uid:")), "")
+            if line.split()[1:2] == [str(uid)]:
+                try:
+                    os.kill(int(entry.name), 9)
+                    killed += 1
+                except OSError:
+                    pass
+        return killed
+
+
+_detected = None
+
+
+def _can_drop_to(uid):
+    """Can a process of this uid run our Python? (/root/.pyenv under /root, mode 0700, cannot.)"""
+    try:
+        proc = subprocess.run([_which("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
+                               sys.executable, "-I", "-S", "-c",
+                               "import os, sys; os.execv(sys.executable, [sys.executable, '-c', 'import numpy'])"],
+                              capture_output=True, timeout=30, env=clean_env("/tmp"), cwd="/")
+        return proc.returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def detect(limits=None, force_fallback=False):
+    """The sandbox this machine supports: bubblewrap if present (and working), else the fallback.
+    ``force_fallback`` (or the environment variable NNLIB_GRADE_NO_BWRAP=1) skips bubblewrap."""
+    global _detected
+    limits = limits or Limits()
+    force_fallback = force_fallback or os.environ.get("NNLIB_GRADE_NO_BWRAP") == "1"
+    key = (limits, force_fallback)
+    if _detected is not None and _detected[0] == key:
+        return _detected[1]
+    root = os.geteuid() == 0
+    setpriv = bool(_which("setpriv"))
+    if _which("bwrap") and not force_fallback:
+        box = Sandbox("bwrap", "sandbox: bubblewrap (no network, private /tmp, read-only code)"
+                      + (", unprivileged uid via setpriv" if root and setpriv else "")
+                      + f"; limits: {limits.describe()}", limits, drop_uid=root and setpriv)
+        if _bwrap_works(box):
+            _detected = (key, box)
+            return box
+        why = "bubblewrap is installed but cannot create a sandbox here"
+    else:
+        why = "bubblewrap (bwrap) is not installed" if not force_fallback else "bubblewrap switched off"
+    drop = root and setpriv and _can_drop_to(UID_BASE + UID_COUNT - 1)
+    parts = [f"sandbox: FALLBACK ({why}; Debian: apt-get install bubblewrap)"]
+    parts.append("unprivileged uid via setpriv" if drop else
+                 "the kernel runs as the grader's user (not root, setpriv missing, or this Python is not "
+                 "usable by another uid), so it can write what the grader can")
+    if root and _which("unshare"):
+        parts.append("no network via unshare")
+    parts.append("the kernel can read world-readable files: keep a private reference folder chmod 700")
+    box = Sandbox("fallback", "; ".join(parts) + f"; limits: {limits.describe()}", limits, drop_uid=drop)
+    _detected = (key, box)
+    return box
+
+
+def _bwrap_works(box):
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nnlib-sbx-") as tmp:
+        run_dir, work_dir = Path(tmp, "run"), Path(tmp, "work")
+        run_dir.mkdir()
+        work_dir.mkdir()
+        uid = box.new_uid()
+        box.prepare(run_dir, work_dir, uid)
+        cmd = box.command([sys.executable, "-c", "import nnlib"], run_dir, work_dir, uid)
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=60, env=box.env(work_dir), cwd="/")
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return proc.returncode == 0
