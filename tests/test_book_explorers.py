@@ -25,7 +25,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from test_book import REPO, book, chromium  # noqa: F401  (book is a fixture)
+from test_book import REPO, book  # noqa: F401  (book is a fixture)
+from test_book import chromium_path as chromium
 
 EXPLORER_CLASS = "nnlib-explorer"
 

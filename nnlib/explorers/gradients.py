@@ -31,7 +31,7 @@ def network_gradient_norms(X, Y, *, depth, activation, init, width=16, seed=1):
         return gradient_norms(net, BinaryCrossEntropy(from_logits=True), X, Y)
 
 
-#: the fixed y range: from the vanishing sigmoid networks to the exploding ones with std 1
+#: The fixed y range, from the vanishing sigmoid networks to the exploding ones with std 1
 YLIM = (1e-30, 1e12)
 #: the x range grows in steps, so that most depths keep the axes (and their drawn background)
 SPANS = (5, 10, 20, 40)
