@@ -143,10 +143,10 @@ def multiple_choice_exercises():
         for name, entry in ex.exercise_cells(nb).items():
             sources = [nb.cells[i].source for i, _, _ in entry["checks"]]
             right = [re.search(r'"right" if picked == "([A-Z])"', s) for s in sources]
-            offered = [re.search(r'in (\{[^}]*\})', s) for s in sources]
+            offered = [re.search(r'in (\([^)]*\))', s) for s in sources]
             if any(right) and any(offered):
                 hidden = next(nb.cells[i] for (i, _, _), r in zip(entry["checks"], right) if r)
-                letters = eval(next(o for o in offered if o).group(1))  # a set literal of letters
+                letters = set(eval(next(o for o in offered if o).group(1)))  # a tuple literal of letters
                 found.append((path.stem, name, letters, next(r for r in right if r).group(1),
                               hidden.metadata["nnlib"].get("mistakes", [])))
     return found
