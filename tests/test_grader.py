@@ -426,7 +426,7 @@ def test_cli_prints_the_table_and_exits_non_zero_below_full_marks(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "exercise" in proc.stdout and "FAILED" in proc.stdout and "total" in proc.stdout
     assert "expected: db = [[1.5, 2.0, 0.0]]" in proc.stdout and "actual:   db = [[0.75, 1.0, 0.0]]" in proc.stdout
-    assert "hint:" in proc.stdout and re.search(r"total +9/12", proc.stdout)
+    assert "hint:" in proc.stdout and re.search(r"total +11/14", proc.stdout)
 
 
 def test_grading_loads_no_notebook_validator():

@@ -301,7 +301,7 @@ def test_every_submission_has_a_row_and_the_solved_classmate_full_marks(attack_r
     assert sorted(students) == sorted(f"{n}.ipynb" for n in attack_run["results"])
     by_student = {row["student"]: row for row in rows}
     solved_row = by_student["solved_classmate.ipynb"]
-    assert solved_row["total"] == solved_row["max"] == "12" and solved_row["note"] == ""
+    assert solved_row["total"] == solved_row["max"] == "14" and solved_row["note"] == ""
     for bad in ("a_fifo.ipynb", "a_directory.ipynb"):
         assert by_student[bad]["note"].startswith("cannot read"), by_student[bad]
     assert "killed the kernel" in by_student["kills_the_kernel.ipynb"]["note"]
@@ -333,7 +333,7 @@ def test_feedback_files_one_per_student(attack_run):
     files = sorted(p.stem for p in folder.glob("*.md"))
     assert files == sorted(attack_run["results"])
     text = (folder / "delegates_to_nnlib.md").read_text(encoding="utf-8")
-    assert "**9 of 12 points**" in text and "raised `RuntimeError: nnlib.layers.Dense.backward" in text
+    assert "**11 of 14 points**" in text and "raised `RuntimeError: nnlib.layers.Dense.backward" in text
     assert "Not available to this answer: `nnlib.layers.Dense.backward`" in text
     hidden_error = (folder / "mistake_transpose.md").read_text(encoding="utf-8")
     assert "(hidden check, 1 point): failed: raised `ValueError: matmul" in hidden_error, hidden_error
@@ -348,8 +348,8 @@ def test_partial_credit_counts_passed_checks():
     records[first_ex4_check] = grader.Record("ok", [("stdout", "w1 = 0\n")])
     strict = grader.score(reference, table_, plan, records, {}, TIMEOUT, set())
     partial = grader.score(reference, table_, plan, records, {}, TIMEOUT, set(), partial=True)
-    assert [e.points for e in strict] == [2, 3, 2, 0, 2]
-    assert [e.points for e in partial] == [2, 3, 2, 2, 2]  # ex4: two hidden checks of 1 point passed
+    assert [e.points for e in strict] == [2, 3, 2, 0, 2, 2]
+    assert [e.points for e in partial] == [2, 3, 2, 2, 2, 2]  # ex4: two hidden checks of 1 point passed
 
 
 def test_the_class_run_says_which_sandbox_it_used(attack_run):
@@ -487,6 +487,6 @@ def test_without_bubblewrap_the_guard_still_holds(tmp_path):
         folder, tmp_path / "scores.csv", reference=REFERENCE, timeout=TIMEOUT, jobs=2, out=out, sandbox=box)}
     assert "FALLBACK" in out.getvalue()
     assert results["solved_classmate"].full_marks, table(results["solved_classmate"])
-    assert results["honest_wrong"].total == 9
+    assert results["honest_wrong"].total == 11
     for name in names[1:4]:
         assert points(results[name])["ex2"] == 0, table(results[name])
