@@ -669,7 +669,11 @@ def test_no_request_leaves_the_machine(browsed):
 
 # The whole site (pages, images, downloadable notebooks, theme, MathJax) stays small enough to
 # put anywhere and download whole: at most this many bytes.
-SITE_LIMIT_MB = 25
+# The whole site, explorers' precomputed frames included (issue 15: at most 40 MB). Without the
+# explorers' HTML copies the site is about 21 MB; the theme and MathJax (_static) stay small because
+# only the MathJax files the pages load are shipped.
+SITE_LIMIT_MB = 40
+STATIC_LIMIT_MB = 10
 
 
 def test_site_size_is_reported_and_capped(book, request):
@@ -687,6 +691,7 @@ def test_site_size_is_reported_and_capped(book, request):
         reporter.write_line("\n" + line)
     request.config.book_site_megabytes = total
     assert total <= SITE_LIMIT_MB, line
+    assert sizes.get("_static", 0) / 1e6 <= STATIC_LIMIT_MB, f"_static over {STATIC_LIMIT_MB} MB: {line}"
 
 
 def test_every_public_module_is_on_an_api_page():
@@ -705,6 +710,7 @@ def test_every_public_module_is_on_an_api_page():
         documented |= set(re.findall(r"^\.\. automodule:: (\S+)", page.read_text(encoding="utf-8"), re.M))
     assert "nnlib.layers" in documented, "the API pages document no module with automodule"
     missing = sorted(modules - documented - {"nnlib"})
-    unknown = sorted(documented - modules)
+    existing = modules | {info.name for info in pkgutil.walk_packages(nnlib.__path__, "nnlib.")}
+    unknown = sorted(documented - existing)  # a private module may be documented (a shared base class)
     assert not missing, f"public modules on no API page (add an automodule to book/api/*.md): {missing}"
     assert not unknown, f"API pages document modules that do not exist: {unknown}"

@@ -73,6 +73,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +99,8 @@ _NBVAL_MARKER = re.compile(r"^(\s*)#+\s*nbval_\w*.*$", re.IGNORECASE)
 #: kernels alive right now (class mode kills them all when the run is interrupted)
 _LIVE = set()
 _LIVE_LOCK = threading.Lock()
+#: set by SIGTERM in class mode: no new kernel starts, running ones are killed, the CSV is written
+_STOP = threading.Event()
 
 
 class GradingError(Exception):
@@ -342,10 +345,14 @@ class _Run:
         with _LIVE_LOCK:
             _LIVE.add(kernel)
         try:
+            if _STOP.is_set():
+                raise GradingError("not graded: the grading run was interrupted")
             try:
                 kernel.start()
             except KernelDied as exc:
                 raise GradingError(f"the grading kernel did not start: {exc}") from None
+            if _STOP.is_set():  # interrupted while this kernel was starting: kill_all_kernels missed it
+                raise GradingError("not graded: the grading run was interrupted")
             self._steps(kernel)
         finally:
             kernel.kill()
@@ -680,6 +687,7 @@ def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS
                out=None, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False, sandbox=None):
     """Grade several notebooks, ``jobs`` at a time (each run is a kernel: one per core).
     Returns the GradeResults in the order of ``paths``; prints one line each to ``out``."""
+    _STOP.clear()  # a new run (the first line printed below tells a caller that it has started)
     box = sandbox or detect()
     if out is not None:
         print(box.note, file=out)
@@ -689,12 +697,21 @@ def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS
     results = []
     try:
         for path, future in zip(paths, futures):
-            r = future.result()
+            # Poll rather than block, so that a SIGTERM (which only sets _STOP) is acted on at once.
+            while True:
+                if _STOP.is_set():
+                    raise KeyboardInterrupt
+                try:
+                    r = future.result(timeout=0.2)
+                    break
+                except FutureTimeout:
+                    continue
             results.append(r)
             if out is not None:
                 status = f"cannot grade: {r.error}" if r.error else f"{_fmt(r.total)}/{_fmt(r.max_total)}"
                 print(f"{Path(path).name}: {status} ({r.seconds:.1f} s)", file=out)
     except KeyboardInterrupt:
+        _STOP.set()
         for future in futures:
             future.cancel()
         kill_all_kernels()
@@ -719,7 +736,7 @@ def kill_all_kernels():
     with _LIVE_LOCK:
         live = list(_LIVE)
     for kernel in live:
-        kernel.kill()
+        kernel.kill_process()  # each worker thread then closes its own kernel's sockets
 
 
 def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS,
@@ -748,7 +765,14 @@ def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=
 
 
 def _sigterm(signum, frame):
+    """One notebook: stop at once (its kernel is killed on the way out)."""
     raise KeyboardInterrupt
+
+
+def _sigterm_class(signum, frame):
+    """Class mode: only a flag. grade_many polls it, kills the kernels and still writes every row;
+    raising here could interrupt the main thread inside a lock it holds."""
+    _STOP.set()
 
 
 def main(argv=None):
@@ -773,7 +797,7 @@ def main(argv=None):
         parser.error(f"--timeout and --notebook-timeout must be positive, got {args.timeout:g}, "
                      f"{args.notebook_timeout:g}")
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _sigterm)
+        signal.signal(signal.SIGTERM, _sigterm_class if args.folder else _sigterm)
     if args.folder:
         if args.notebooks:
             parser.error("give either notebooks or --class FOLDER, not both")

@@ -177,8 +177,21 @@ class Kernel:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None and not self.dead
 
+    def kill_process(self):
+        """Kill the kernel's processes only (safe from another thread: the thread that drives this
+        kernel sees it die and cleans up its sockets itself with :meth:`kill`). zmq sockets and
+        contexts are not thread-safe: destroying them from a second thread can block for ever."""
+        proc = self.proc
+        if proc is not None:
+            for target in (lambda: os.killpg(proc.pid, signal.SIGKILL), proc.kill):
+                try:
+                    target()
+                except OSError:
+                    pass
+        self.dead = True
+
     def kill(self):
-        """Kill the kernel and everything it started; wait until it is gone."""
+        """Kill the kernel and everything it started; wait until it is gone (the driving thread only)."""
         if self.client is not None:
             try:
                 self.client.stop_channels()
