@@ -490,3 +490,24 @@ def test_without_bubblewrap_the_guard_still_holds(tmp_path):
     assert results["honest_wrong"].total == 11
     for name in names[1:4]:
         assert points(results[name])["ex2"] == 0, table(results[name])
+
+
+# --------------------------------------------------------------------------- delegating by aliasing
+
+
+def test_an_alias_of_a_forbidden_helper_is_refused(tmp_path):
+    """Binding the library's helper to the name the exercise asks for hands the check nnlib's own
+    function, and the check is then the nearest caller: the guard replaces such names by a refusal."""
+    nb = solved()
+    answer_cell(nb, "ex6").source = (
+        "import nnlib as nn\n"
+        "numerical_gradient = nn.numerical_gradient\n"
+        "relative_error = nn.relative_error\n")
+    path = tmp_path / "aliases.ipynb"
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    result = grader.grade_notebook(path, reference=REFERENCE, timeout=20)
+    ex6 = next(e for e in result.exercises if e.name == "ex6")
+    assert ex6.points == 0, table(result)
+    assert "asks you to write it yourself" in ex6.reason, ex6.reason
+    others = [e for e in result.exercises if e.name != "ex6"]
+    assert all(e.points == e.max_points for e in others), table(result)  # nothing else is lost

@@ -106,7 +106,23 @@ def _nnlib_grading_setup(params):
         stub.__name__ = qualname.rsplit(".", 1)[-1]
         stub.__qualname__ = stub.__name__
         stub.__doc__ = message
+        stub_messages[id(stub)] = message
         return stub
+
+    stub_messages = {}  # id(stub) -> its message; stubs stay alive in nnlib's modules
+
+    def stub_message(value):
+        """The message if ``value`` is a stub or a partial of one (an answer's alias of a forbidden helper)."""
+        try:
+            inner = getattr(value, "func", value)  # functools.partial
+            return stub_messages.get(id(value)) or stub_messages.get(id(inner))
+        except Exception:
+            return None
+
+    def refusal(message):
+        def refused(*args, **kwargs):
+            raise RuntimeError(message)
+        return refused
 
     forbidden_names = []
     for qualname, exercise in params["forbidden"].items():
@@ -188,7 +204,7 @@ def _nnlib_grading_setup(params):
     dicts = [(d, dict(d)) for d in (getattr(kernel, "shell_handlers", None), getattr(kernel, "control_handlers", None))
              if isinstance(d, dict)]
     user_ns = shell.user_ns
-    baseline = {"names": set(user_ns), "modules": {}}
+    baseline = {"names": set(user_ns), "modules": {}, "stubs": {}}
     builtin_names = set(vars(builtins))
     real_compile, real_exec, real_settrace, real_setprofile = compile, exec, sys.settrace, sys.setprofile
     threads = threading._active
@@ -248,6 +264,14 @@ def _nnlib_grading_setup(params):
         vars(threading)["_profile_hook"] = None
         for k in [k for k in user_ns if k in builtin_names and k not in baseline["names"]]:
             del user_ns[k]
+        # An answer that binds a forbidden helper to a name of its own (``numerical_gradient =
+        # nn.numerical_gradient``) would hand the check the library's function: the check is then the
+        # nearest caller and the stub lets it through. Such names are replaced by a refusal; names the
+        # reference's setup bound to a stub stay.
+        for k, v in list(user_ns.items()):
+            message = stub_message(v)
+            if message and baseline["stubs"].get(k) is not v:
+                user_ns[k] = refusal(message)
         user_ns["__builtins__"] = builtins
         for k, v in baseline["modules"].items():
             user_ns[k] = v
@@ -292,6 +316,7 @@ def _nnlib_grading_setup(params):
                 baseline["modules"] = {k: v for k, v in user_ns.items()
                                        if isinstance(v, types.ModuleType) and not k.startswith("_")}
                 baseline["names"] = set(user_ns)
+                baseline["stubs"] = {k: v for k, v in user_ns.items() if stub_message(v)}
                 state["armed"] = True
                 return
             if op in ("restore", "check"):
