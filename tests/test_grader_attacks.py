@@ -511,3 +511,25 @@ def test_an_alias_of_a_forbidden_helper_is_refused(tmp_path):
     assert "asks you to write it yourself" in ex6.reason, ex6.reason
     others = [e for e in result.exercises if e.name != "ex6"]
     assert all(e.points == e.max_points for e in others), table(result)  # nothing else is lost
+
+
+def test_a_killed_class_run_leaves_a_row_per_submission(tmp_path):
+    """SIGKILL cannot be handled: the CSV written before and during the run still has every row."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for i in range(3):
+        nb = with_ex2("import time\ntime.sleep(4)\n" + WRONG_EX2)
+        (folder / f"student{i}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+    csv_path = tmp_path / "scores.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv", str(csv_path),
+                             "--reference", str(REFERENCE), "--jobs", "1"], cwd=ROOT,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()
+    assert first.startswith("sandbox:"), first + proc.stderr.read()
+    time.sleep(2)
+    proc.kill()
+    proc.communicate(timeout=60)
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert [r["student"] for r in rows] == [f"student{i}.ipynb" for i in range(3)]
+    assert all(r["note"] for r in rows), rows   # each says why it has no grade (yet)

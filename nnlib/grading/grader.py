@@ -684,9 +684,11 @@ def format_result(result):
 
 
 def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS, solutions_dir=None,
-               out=None, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False, sandbox=None):
+               out=None, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False, sandbox=None,
+               progress=None):
     """Grade several notebooks, ``jobs`` at a time (each run is a kernel: one per core).
-    Returns the GradeResults in the order of ``paths``; prints one line each to ``out``."""
+    Returns the GradeResults in the order of ``paths``; prints one line each to ``out``, and calls
+    ``progress(results_so_far)`` after each one (class mode keeps its CSV current with it)."""
     _STOP.clear()  # a new run (the first line printed below tells a caller that it has started)
     box = sandbox or detect()
     if out is not None:
@@ -710,6 +712,8 @@ def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS
             if out is not None:
                 status = f"cannot grade: {r.error}" if r.error else f"{_fmt(r.total)}/{_fmt(r.max_total)}"
                 print(f"{Path(path).name}: {status} ({r.seconds:.1f} s)", file=out)
+            if progress is not None:
+                progress(list(results))
     except KeyboardInterrupt:
         _STOP.set()
         for future in futures:
@@ -754,8 +758,17 @@ def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=
     paths = sorted(p for p in Path(folder).glob("*.ipynb") if p.is_file() or p.exists())
     if not paths:
         raise GradingError(f"no .ipynb files in {folder}")
+    def provisional(done):
+        # Written before and during the run, so that even a grader killed with SIGKILL (which no
+        # handler can catch) leaves one row per submission; the final CSV replaces it below.
+        rest = [GradeResult(submission=Path(p), error="not graded: the grading run was killed before it")
+                for p in paths[len(done):]]
+        write_csv(done + rest, csv_path)
+
+    provisional([])
     results = grade_many(paths, reference, timeout, jobs, solutions_dir, out=out,
-                         notebook_timeout=notebook_timeout, partial=partial, sandbox=sandbox)
+                         notebook_timeout=notebook_timeout, partial=partial, sandbox=sandbox,
+                         progress=provisional)
     kill_all_kernels()
     write_csv(results, csv_path)
     if feedback:
