@@ -160,6 +160,9 @@ class Sandbox:
         package = self.package_root / "nnlib"
         mounts = [(r, "/opt/nnlib/nnlib" if r == package else str(r)) for r in _minimal(_python_roots() + [package])]
         mounts = [(r, t) for r, t in mounts if not any(r == b or b in r.parents for b in binds)]
+        # The private /tmp first: a mount laid later on a path under /tmp (a checkout or a virtual
+        # environment in /tmp, as CI may have) must sit on top of it, not be hidden by it.
+        cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(lim.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp"]
         # bubblewrap creates the parents of a mount point mode 0700: make them 0755 so uid U can pass
         parents = sorted({q for _, t in mounts for q in Path(t).parents if str(q) != "/"}, key=lambda p: len(p.parts))
         for q in parents:
@@ -169,8 +172,7 @@ class Sandbox:
             cmd += ["--ro-bind", str(b), str(b)]
         for r, t in mounts:
             cmd += ["--ro-bind", str(r), t]
-        cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(lim.tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
-                "--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run",
+        cmd += ["--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run",
                 "--bind", str(run_dir), "/run/kernel",
                 "--chdir", "/tmp/work", "--clearenv"]
         for key, value in clean_env("/tmp/work", "/run/kernel").items():
