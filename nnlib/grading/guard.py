@@ -106,16 +106,19 @@ def _nnlib_grading_setup(params):
         stub.__name__ = qualname.rsplit(".", 1)[-1]
         stub.__qualname__ = stub.__name__
         stub.__doc__ = message
-        stub_messages[id(stub)] = message
         return stub
 
-    stub_messages = {}  # id(stub) -> its message; stubs stay alive in nnlib's modules
+    stub_messages = {}  # id(stub) -> (stub, its message), for the forbidden helpers' stubs only
 
     def stub_message(value):
         """The message if ``value`` is a stub or a partial of one (an answer's alias of a forbidden helper)."""
         try:
             inner = getattr(value, "func", value)  # functools.partial
-            return stub_messages.get(id(value)) or stub_messages.get(id(inner))
+            for candidate in (value, inner):
+                entry = stub_messages.get(id(candidate))
+                if entry is not None and entry[0] is candidate:
+                    return entry[1]
+            return None
         except Exception:
             return None
 
@@ -137,6 +140,8 @@ def _nnlib_grading_setup(params):
             break
         original = vars(owner)[parts[-1]]
         stub = make_stub(qualname, exercise)
+        # the stub itself is kept in the value: an id is only unique while its object lives
+        stub_messages[id(stub)] = (stub, stub.__doc__)
         if isinstance(original, (staticmethod, classmethod)):
             stub = type(original)(stub)
         originals[qualname] = original
