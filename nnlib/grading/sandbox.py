@@ -25,6 +25,7 @@ world-readable (``chmod 700``). Not root and no bwrap: resource limits and clean
 
 import itertools
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,28 @@ from pathlib import Path
 #: The uids the sandboxes run as, a block that no ordinary account uses.
 UID_BASE, UID_COUNT = 61000, 1000
 
-_uids = itertools.count()
+# Each grading process starts at its own random place in the block, and skips a uid that still has
+# processes: two graders at once (or a kernel's leftovers) must never share a uid, since the process
+# limit (RLIMIT_NPROC) counts every process of a uid.
+_uids = itertools.count(secrets.randbelow(UID_COUNT))
+
+
+def _uids_in_use():
+    """The uids of the block that some process runs as now."""
+    used = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("Uid:"):
+                    uid = int(line.split()[1])
+                    if UID_BASE <= uid < UID_BASE + UID_COUNT:
+                        used.add(uid)
+                    break
+        except (OSError, ValueError, IndexError):
+            continue
+    return used
 _uid_lock = threading.Lock()
 
 
@@ -127,7 +149,11 @@ class Sandbox:
     def new_uid(self):
         """A uid for the next kernel (kept in ``issued``: a test can look for its processes)."""
         with _uid_lock:
-            uid = UID_BASE + next(_uids) % UID_COUNT
+            used = _uids_in_use() | set(self.issued[-64:])
+            for _ in range(UID_COUNT):
+                uid = UID_BASE + next(_uids) % UID_COUNT
+                if uid not in used:
+                    break
             self.issued.append(uid)
             return uid
 
