@@ -445,19 +445,26 @@ def test_the_sandbox_seen_from_inside(probe):
 # --------------------------------------------------------------------------- the grader killed
 
 
-def test_a_terminated_class_run_still_writes_a_row_per_submission(tmp_path):
+def start_slow_class_run(tmp_path, students, jobs):
+    """A class run of ``students`` notebooks whose ex2 answer sleeps 4 s, started as the command line
+    does it; returns the process once grading has begun, and the CSV's path."""
     folder = tmp_path / "subs"
     folder.mkdir()
-    for i in range(4):
+    for i in range(students):
         nb = with_ex2("import time\ntime.sleep(4)\n" + WRONG_EX2)
         (folder / f"student{i}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
     csv_path = tmp_path / "scores.csv"
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv", str(csv_path),
-                             "--reference", str(REFERENCE), "--jobs", "2"], cwd=ROOT, env=env,
+                             "--reference", str(REFERENCE), "--jobs", str(jobs)], cwd=ROOT,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = proc.stdout.readline()  # the sandbox line: grading has started (on a loaded machine, late)
     assert first.startswith("sandbox:"), first + proc.stderr.read()
+    return proc, csv_path
+
+
+def test_a_terminated_class_run_still_writes_a_row_per_submission(tmp_path):
+    proc, csv_path = start_slow_class_run(tmp_path, students=4, jobs=2)
     time.sleep(3)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=120)
@@ -515,18 +522,7 @@ def test_an_alias_of_a_forbidden_helper_is_refused(tmp_path):
 
 def test_a_killed_class_run_leaves_a_row_per_submission(tmp_path):
     """SIGKILL cannot be handled: the CSV written before and during the run still has every row."""
-    folder = tmp_path / "subs"
-    folder.mkdir()
-    for i in range(3):
-        nb = with_ex2("import time\ntime.sleep(4)\n" + WRONG_EX2)
-        (folder / f"student{i}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
-    csv_path = tmp_path / "scores.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv", str(csv_path),
-                             "--reference", str(REFERENCE), "--jobs", "1"], cwd=ROOT,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = proc.stdout.readline()
-    assert first.startswith("sandbox:"), first + proc.stderr.read()
+    proc, csv_path = start_slow_class_run(tmp_path, students=3, jobs=1)
     time.sleep(2)
     proc.kill()
     proc.communicate(timeout=60)

@@ -205,11 +205,7 @@ class Kernel:
                 pass
             self._context = None
         if self.proc is not None:
-            for target in (lambda: os.killpg(self.proc.pid, signal.SIGKILL), self.proc.kill):
-                try:
-                    target()
-                except OSError:
-                    pass
+            self.kill_process()
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
