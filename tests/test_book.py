@@ -243,6 +243,26 @@ def test_notebooks_in_the_book_are_stored_executed():
     assert not problems, "\n".join(problems)
 
 
+def test_no_print_is_stored_split_over_two_stream_outputs():
+    # myst-nb strips each stream output and joins them with a line break, so a print that the
+    # kernel sent in two pieces ("W[1]: (4, 5)" + "\nW[2]: ...") shows on the page broken over two
+    # lines, or with a blank line inside a table. tools/execute_notebooks.py stores them joined.
+    problems = []
+    for entry in toc_entries():
+        source = source_of(entry)
+        if source is None or source.suffix != ".ipynb":
+            continue
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            outputs = cell.get("outputs", [])
+            for first, second in zip(outputs, outputs[1:]):
+                if first["output_type"] == second["output_type"] == "stream" and first["name"] == second["name"]:
+                    problems.append(f"{source.relative_to(REPO)} cell {index}: two consecutive {first['name']} outputs")
+                    break
+    assert not problems, ("stored split streams; run `python tools/execute_notebooks.py "
+                          "--merge-streams-only NOTEBOOK`:\n" + "\n".join(problems))
+
+
 def test_solutions_come_after_the_exercises_and_the_class_edition_leaves_them_out():
     # _toc.yml: a part captioned "Solutions", right after "Exercises", one solution per exercise set,
     # each titled "Chapter N solutions". _toc_class.yml (`jupyter-book build . --toc _toc_class.yml`)
