@@ -441,8 +441,17 @@ MEASURE_JS = r"""
   const mathjax = !!document.querySelector("mjx-container");
   const merror = document.querySelectorAll("mjx-merror").length;
   const column = document.querySelector(".bd-article-container");
+  // Figures of notebook cells shown at under 90 % of the size they were drawn at (explorers' frames aside).
+  const shrunk = [];
+  for (const img of document.querySelectorAll(".cell_output img:not(.nnlib-explorer-figure)")) {
+    if (img.naturalWidth > 0 && img.clientWidth > 0 && img.clientWidth < 0.9 * img.naturalWidth) {
+      const link = img.closest("a");
+      shrunk.push({src: img.getAttribute("src").slice(-20), scale: img.clientWidth / img.naturalWidth,
+                   link: link ? link.getAttribute("href") === img.getAttribute("src") || link.href === img.src : false});
+    }
+  }
   return {viewport: vw, doc_width: document.documentElement.scrollWidth, wide, clipped, scaled, equations, mathjax,
-          merror, column: column ? Math.round(column.getBoundingClientRect().width) : null};
+          merror, shrunk, column: column ? Math.round(column.getBoundingClientRect().width) : null};
 })()
 """
 
@@ -673,6 +682,16 @@ def test_no_display_equation_is_clipped(browsed):
     ]
     assert sum(report["equations"] for report in browsed.values()) > 100, "hardly any display equations found"
     assert not problems, f"{len(problems)} display equations do not fit their column:\n" + _listing(problems)
+
+
+def test_a_figure_shown_smaller_than_drawn_opens_at_full_size(browsed):
+    # On a phone a wide figure is shown at a third of its size, too small to read its labels: it must
+    # be a link to the full-size image (book/_static/figure-zoom.js), to open and zoom.
+    phone = {page: report for (page, width), report in browsed.items() if width == 390}
+    shrunk = [(page, fig) for page, report in sorted(phone.items()) for fig in report["shrunk"]]
+    assert len(shrunk) > 10, f"expected many wide figures to be shrunk at 390 px, found {len(shrunk)}: is the measure broken?"
+    unlinked = [f"{page}: ...{fig['src']} shown at {fig['scale']:.0%}" for page, fig in shrunk if not fig["link"]]
+    assert not unlinked, "figures shown shrunk with no link to their full size:\n" + _listing(unlinked)
 
 
 def test_no_console_errors(browsed):
