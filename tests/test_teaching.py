@@ -100,3 +100,30 @@ def test_every_chapter_checks_understanding_and_lists_common_mistakes(path):
         f"'Question ...' or 'Check your understanding ...' with ':class: dropdown' (answer hidden), found {len(questions)}")
     assert re.search(r"^(`{3,}|:{3,})\{(admonition|warning|caution)\}\s*Common mistakes", text, flags=re.M | re.I), (
         f"{path.name}: no 'Common mistakes' box (an admonition titled 'Common mistakes')")
+
+
+EXERCISE_SETS = sorted((BOOK.parent / "solutions").glob("[01][0-9]_*.ipynb")) + sorted(
+    (BOOK.parent / "exercises").glob("[01][0-9]_*.ipynb"))
+#: The exercises speak of the book only: a student who never saw the notes must understand every task.
+NOTES_IN_EXERCISES = re.compile(r"\bnotes?\s+0\d\d\b|\bsheets?\s*\d|\bthe\s+sheet'?s?\b|\b(?:source|lecture)\s+notes?\b",
+                                re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", EXERCISE_SETS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_exercise_sets_never_refer_to_the_source_notes(path):
+    nb = json.loads(path.read_text())
+    found = []
+    for index, cell in enumerate(nb["cells"]):
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "code":  # what a student reads in code: comments and docstrings
+            text = "\n".join(re.findall(r"#.*|\"\"\"[\s\S]*?\"\"\"", text))
+        found += [f"cell {index}: ...{text[max(m.start() - 30, 0):m.end() + 30]!r}..."
+                  for m in NOTES_IN_EXERCISES.finditer(text)]
+    assert not found, f"{path.name} refers to the source notes, which a student never saw:\n" + "\n".join(found)
+
+
+def test_the_notes_pattern_catches_what_it_should():
+    for text in ("Note 004's network", "Sheet 5's forward pass", "in the sheet's convention", "the lecture notes"):
+        assert NOTES_IN_EXERCISES.search(text), text
+    for text in ("chapter 5's 2-2-2 network", "a note on shapes", "notebook 04"):
+        assert not NOTES_IN_EXERCISES.search(text), text
