@@ -8,11 +8,18 @@ parameter's gradient, eta for the learning rate and t for the step count
     net.backward(grad); opt.step()
 """
 
+import math
+
 import numpy as np
 
 from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number
 from .parameter import Parameter
 from .training import TrainingDivergedError
+
+
+#: the largest norm ||w|| of all parameters together that an optimiser accepts: the square root of
+#: the largest float64, beyond which ||w||^2 overflows (see ``Optimizer``)
+MAX_NORM = math.sqrt(np.finfo(np.float64).max)
 
 
 def _parameter_list(owner, parameters):
@@ -65,9 +72,15 @@ class Optimizer:
     Either way no parameter's array is ever replaced, so handles such as
     ``W = layer.W.value`` stay live.
 
-    After each step the parameters and the optimiser's state must be finite; if not,
-    ``step`` raises ``TrainingDivergedError`` (the update overflowed: a learning rate
-    too large or exploding gradients).
+    After each step the parameters and the optimiser's state must be finite, and the
+    squared norm of all parameters together, ||w||^2 = sum of w_i^2, must be a finite float64
+    (that is, ||w|| below about 1.3e154, ``MAX_NORM``); if not, ``step`` raises
+    ``TrainingDivergedError`` (a learning rate too large or exploding gradients). The norm
+    bound catches runs that diverged without overflowing: a sigmoid or softmax output
+    saturates at weights of 1e306, the clipped loss stays finite and the gradient vanishes,
+    so the weights would stay huge and finite for ever. No sane training gets anywhere near
+    the bound, and beyond it squares of the weights (an L2 penalty, a gradient norm) overflow.
+    Checking costs one dot product w . w, which is also the check for NaN and inf.
     """
 
     #: the names of the state vectors a subclass keeps (saved and loaded by ``state_dict``)
@@ -116,17 +129,27 @@ class Optimizer:
             for p in self.parameters:
                 p.value[...] = w[start:start + p.size].reshape(p.shape)
                 start += p.size
-        if not all_finite_quiet(w):
-            raise TrainingDivergedError(
-                f"{type(self).__name__}: step {self.t} made parameters NaN or inf (training diverged); "
-                f"try a smaller learning rate than lr={self.lr:g} or clip the gradients"
-            )
+        if not math.isfinite(np.dot(w, w)):  # NaN or inf in w, or ||w|| > MAX_NORM
+            self._diverged(w)
         for state in self._checked_states:
             if not all_finite_quiet(getattr(self, state)):
                 raise TrainingDivergedError(
                     f"{type(self).__name__}: step {self.t} overflowed its state {state!r} "
                     "(the gradients exploded); clip them (clip_gradient_norm) or lower the learning rate"
                 )
+
+    def _diverged(self, w):
+        """Raise the TrainingDivergedError that says how the parameters diverged."""
+        if all_finite(w):
+            largest = float(np.max(np.abs(w)))
+            what = (f"the parameters' norm exceed {MAX_NORM:.2g} (the largest is {largest:.3g}: "
+                    "training diverged without overflowing)")
+        else:
+            what = "parameters NaN or inf (training diverged)"
+        raise TrainingDivergedError(
+            f"{type(self).__name__}: step {self.t} made {what}; "
+            f"try a smaller learning rate than lr={self.lr:g} or clip the gradients"
+        )
 
     def _zeros(self):
         """A state vector (velocity, running square, ...) the size of all parameters together."""

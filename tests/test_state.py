@@ -48,6 +48,57 @@ def test_divergence_on_the_last_step_is_caught_without_a_warning(output, loss):
     assert "nan" not in str(info.value).lower().replace("nan or inf", "")
 
 
+XOR = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]]), np.array([[0.0], [1], [1], [0]])
+DIVERGING = {  # name: (make the network from rng, loss, targets for XOR's inputs)
+    "mlp sigmoid + BCE": (lambda rng: nn.mlp([2, 4, 1], rng=rng), nn.BCE(), XOR[1]),
+    "Dense + Sigmoid + BCE": (lambda rng: nn.Sequential([nn.Dense(2, 1, rng=rng), nn.Sigmoid()]),
+                              nn.BCE(), XOR[1]),
+    "tanh hidden, linear + MSE": (lambda rng: nn.mlp([2, 4, 1], hidden="tanh", output="linear", rng=rng),
+                                  nn.MSE(), XOR[1]),
+    "tanh hidden, softmax + CCE": (lambda rng: nn.mlp([2, 4, 2], hidden="tanh", output="softmax", rng=rng),
+                                   nn.CCE(), np.hstack([1 - XOR[1], XOR[1]])),
+    "relu hidden, sigmoid + BCE": (lambda rng: nn.mlp([2, 4, 1], hidden="relu", rng=rng), nn.BCE(), XOR[1]),
+    "relu hidden, linear + MSE": (lambda rng: nn.mlp([2, 4, 1], hidden="relu", output="linear", rng=rng),
+                                  nn.MSE(), XOR[1]),
+}
+
+
+@pytest.mark.parametrize("optimizer", [nn.SGD, nn.Momentum, nn.RMSProp, nn.Adam])
+@pytest.mark.parametrize("case", sorted(DIVERGING))
+@pytest.mark.parametrize("epochs", [1, 3])
+def test_divergence_that_stays_finite_is_caught(case, optimizer, epochs):
+    # at lr=1e308 a saturating output (sigmoid, softmax) takes the weights to ~1e306 and stays
+    # there: the clipped loss is finite, the gradient vanishes, nothing ever becomes inf
+    make_net, loss, Y = DIVERGING[case]
+    net = make_net(np.random.default_rng(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.TrainingDivergedError, match=r"lr=1e\+308") as info:
+            nn.train(net, loss, optimizer(net.parameters(), lr=1e308), XOR[0], Y, epochs=epochs)
+    assert "step 1" in str(info.value) or "loss became" in str(info.value)
+
+
+def test_the_norm_bound_is_where_squares_overflow_and_says_so():
+    p = nn.Parameter("w", np.array([1e150, 0.0]))
+    opt = nn.SGD([p], lr=1.0)
+    p.grad = np.array([0.0, 0.0])
+    opt.step()  # 1e150 is huge but its square is a float64: accepted
+    assert p.value[0] == 1e150
+    assert nn.optimizers.MAX_NORM == pytest.approx(1.3407807929942596e154)
+    p.grad = np.array([-1e155, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nn.TrainingDivergedError,
+                           match=r"SGD: step 2 made the parameters' norm exceed 1.3e\+154 \(the largest is 1e\+155"):
+            opt.step()
+
+
+def test_a_sane_run_never_comes_near_the_bound():
+    net = nn.mlp([2, 4, 1], rng=np.random.default_rng(0))
+    nn.train(net, nn.BCE(), nn.SGD(net.parameters(), lr=5.0), *XOR, epochs=500)
+    assert max(float(np.max(np.abs(p.value))) for p in net.parameters()) < 1e3
+
+
 @pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
 def test_huge_gradients_overflow_loudly_not_silently(optimizer):
     net, opt = make(optimizer=optimizer)
@@ -61,11 +112,12 @@ def test_huge_gradients_overflow_loudly_not_silently(optimizer):
 
 def test_momentum_takes_huge_gradients_and_refuses_overflowing_ones():
     net, _ = make()
-    opt = nn.Momentum(net.parameters(), lr=100.0)
+    opt = nn.Momentum(net.parameters(), lr=1e-60)
     for p in net.parameters():
         p.grad = np.full(p.shape, 1e200)
-    opt.step()  # no square: 1e200 is a finite step
+    opt.step()  # no square: 1e200 (where Adam's g * g overflows) is a finite step of 1e139
     assert all(np.all(np.isfinite(p.value)) for p in net.parameters())
+    opt.lr = 100.0
     for p in net.parameters():
         p.grad = np.full(p.shape, 1e308)
     with warnings.catch_warnings():
