@@ -366,3 +366,14 @@ ACTIVATION_LAYERS = {
     "softmax": Softmax,
     "step": Step,
 }
+
+
+def walk(layers, prefix=""):
+    """Every layer of ``layers`` with the layers nested inside it (a Residual block's ``layers``),
+    depth first, as (path, layer) pairs: path "3" is layers[3], "3.1" the second layer inside it."""
+    for i, layer in enumerate(layers):
+        path = f"{prefix}{i}"
+        yield path, layer
+        inner = getattr(layer, "layers", None)
+        if isinstance(inner, list):
+            yield from walk(inner, path + ".")

@@ -178,6 +178,104 @@ def test_loading_refuses_another_architecture_or_optimiser(tmp_path):
         nn.load(tmp_path / "run.npz", net2, sgd)
 
 
+def make_dropout(seed, bit_generator=np.random.PCG64):
+    """Dropout at the top level and inside a Residual block, BatchNorm inside it too."""
+    from nnlib.normalization import BatchNorm
+    from nnlib.residual import Residual
+
+    rng = np.random.default_rng(seed)
+    gen = lambda: np.random.Generator(bit_generator(rng.integers(2**32)))  # noqa: E731
+    net = nn.Sequential([nn.Dense(2, 8, rng=rng), nn.Tanh(), nn.Dropout(0.3, rng=gen()),
+                         Residual([nn.Dense(8, 8, rng=rng), nn.Tanh(), nn.Dropout(0.2, rng=gen()),
+                                   BatchNorm(8)]),
+                         nn.Dense(8, 1, rng=rng), nn.Sigmoid()])
+    return net, nn.Adam(net.parameters(), lr=0.02)
+
+
+def dropout_state(net):
+    block = net.layers[3]
+    return [net.layers[2].rng.bit_generator.state, block.layers[2].rng.bit_generator.state,
+            block.layers[3].running_mean.copy(), block.layers[3].running_var.copy()]
+
+
+def test_save_and_load_resume_training_with_dropout_bit_for_bit(tmp_path):
+    net, opt = make_dropout(0)
+    run(net, opt, 6)
+    straight, straight_state = values(net), dropout_state(net)
+
+    net, opt = make_dropout(0)
+    run(net, opt, 3)
+    nn.save(tmp_path / "run.npz", net, opt)
+    fresh, fresh_opt = make_dropout(7)  # other weights and other generator seeds
+    nn.load(tmp_path / "run.npz", fresh, fresh_opt)
+    assert [np.array_equal(a, b) for a, b in zip(dropout_state(fresh)[2:], dropout_state(net)[2:])] == [True] * 2
+    assert dropout_state(fresh)[:2] == dropout_state(net)[:2]
+    run(fresh, fresh_opt, 3)
+    assert all(np.array_equal(a, b) for a, b in zip(values(fresh), straight))
+    state = dropout_state(fresh)
+    assert state[:2] == straight_state[:2]
+    assert np.array_equal(state[2], straight_state[2]) and np.array_equal(state[3], straight_state[3])
+
+    # the generators matter: loaded again but with the nested one reseeded, the run differs
+    other, other_opt = make_dropout(7)
+    nn.load(tmp_path / "run.npz", other, other_opt)
+    other.layers[3].layers[2].rng = np.random.default_rng(123)
+    run(other, other_opt, 3)
+    assert not all(np.array_equal(a, b) for a, b in zip(values(other), straight))
+
+
+def test_generator_states_are_json_strings_not_pickles(tmp_path):
+    import json
+
+    net, opt = make_dropout(0)
+    nn.save(tmp_path / "run.npz", net, opt)
+    with np.load(tmp_path / "run.npz", allow_pickle=False) as data:
+        keys = sorted(k for k in data.files if not k.startswith(("parameter/", "optimizer/")))
+        state = json.loads(data["rng/2/Dropout(0.3)"].item())
+        assert data["rng/2/Dropout(0.3)"].dtype.kind == "U"
+    assert keys == ["buffer/3.3/BatchNorm(8).running_mean", "buffer/3.3/BatchNorm(8).running_var",
+                    "rng/2/Dropout(0.3)", "rng/3.2/Dropout(0.2)"]
+    assert state["bit_generator"] == "PCG64"
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.MT19937, np.random.Philox, np.random.SFC64])
+def test_other_bit_generators_round_trip(tmp_path, bit_generator):
+    net, opt = make_dropout(0, bit_generator)
+    run(net, opt, 1)
+    nn.save(tmp_path / "run.npz", net, opt)
+    fresh, fresh_opt = make_dropout(7, bit_generator)
+    nn.load(tmp_path / "run.npz", fresh, fresh_opt)
+    assert fresh.layers[2].rng.random(5).tolist() == net.layers[2].rng.random(5).tolist()
+
+
+def test_loading_checks_the_generators_and_statistics(tmp_path):
+    net, opt = make_dropout(0)
+    nn.save(tmp_path / "run.npz", net, opt)
+    mt, mt_opt = make_dropout(0, np.random.MT19937)
+    before = values(mt)
+    with pytest.raises(ValueError, match=r"load: rng/2/Dropout\(0.3\) holds the state of a PCG64 generator, "
+                                         r"but Dropout\(0.3\)'s rng uses MT19937"):
+        nn.load(tmp_path / "run.npz", mt, mt_opt)
+    assert all(np.array_equal(a, b) for a, b in zip(values(mt), before))  # nothing was loaded
+
+    arrays = nn.serialization.state(net, opt)
+    for key, bad, message in [("rng/2/Dropout(0.3)", np.array("{not json"), "does not hold a generator state in JSON"),
+                              ("rng/2/Dropout(0.3)", np.array(3.0), "must be a 0-d string array"),
+                              ("rng/2/Dropout(0.3)", np.array('{"bit_generator": "PCG64", "state": 1}'),
+                               "holds an invalid PCG64 state"),
+                              ("buffer/3.3/BatchNorm(8).running_var", np.ones((1, 3)), "has shape \\(1, 3\\)")]:
+        broken = dict(arrays, **{key: bad})
+        with pytest.raises(ValueError, match=message):
+            nn.serialization.load_state(broken, make_dropout(1)[0])
+
+    missing = {k: v for k, v in arrays.items() if not k.startswith("rng/3.2")}
+    with pytest.raises(ValueError, match=r"it lacks \['rng/3.2/Dropout\(0.2\)'\]"):
+        nn.serialization.load_state(missing, make_dropout(1)[0])
+    plain, _ = make()
+    with pytest.raises(ValueError, match=r"it has \['rng/2/Dropout\(0.3\)'\]"):
+        nn.serialization.load_state(dict(nn.serialization.state(plain), **{"rng/2/Dropout(0.3)": arrays["rng/2/Dropout(0.3)"]}), plain)
+
+
 @pytest.mark.parametrize("clone", [copy.deepcopy, lambda obj: pickle.loads(pickle.dumps(obj))],
                          ids=["deepcopy", "pickle"])
 def test_copied_network_and_optimiser_resume_exactly(clone):
