@@ -403,3 +403,36 @@ def test_gradient_check_of_dropout_fixes_the_mask():
     net = nn.Sequential([nn.Dense(3, 4, rng=rng), nn.Dropout(0.3, rng), nn.Dense(4, 1, rng=rng)])
     X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
     assert max(nn.check_network(net, nn.MSE(), X, Y).values()) < 1e-7
+
+
+def residual_dropout_net(rng):
+    from nnlib.residual import Residual
+
+    return nn.Sequential([nn.Dense(3, 4, rng=rng), nn.Tanh(),
+                          Residual([nn.Dense(4, 4, rng=rng), nn.Tanh(),
+                                    Residual([nn.Dropout(0.5, np.random.default_rng(2)), nn.Dense(4, 4, rng=rng)]),
+                                    nn.Dropout(0.4, np.random.default_rng(3))]),
+                          nn.Dense(4, 4, rng=rng), nn.Tanh(), nn.Dense(4, 1, rng=rng)])
+
+
+def test_gradient_check_fixes_dropout_masks_inside_residual_blocks():
+    rng = np.random.default_rng(0)
+    net = residual_dropout_net(rng)
+    X, Y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
+    assert not np.array_equal(net.forward(X), net.forward(X))  # in training mode: masks differ
+    inner = net.layers[2].layers[3].rng.bit_generator.state
+    errors = nn.check_network(net, nn.MSE(), X, Y)
+    # every parameter has its own entry: the Dense(4->4) layers are told apart by their place
+    assert list(errors) == ["Dense(3->4).W", "Dense(3->4).b",
+                            "Dense(4->4).W [layer 2.0]", "Dense(4->4).b [layer 2.0]",
+                            "Dense(4->4).W [layer 2.2.1]", "Dense(4->4).b [layer 2.2.1]",
+                            "Dense(4->4).W [layer 3]", "Dense(4->4).b [layer 3]",
+                            "Dense(4->1).W", "Dense(4->1).b"]
+    assert max(errors.values()) < 1e-7
+    assert net.layers[2].layers[3].rng.bit_generator.state == inner  # the generators are put back
+    assert not np.array_equal(net.forward(X), net.forward(X))  # and draw fresh masks again
+
+    block = net.layers[2]
+    layer_errors = nn.check_layer(block, rng.normal(size=(5, 4)), rng)
+    assert sorted(layer_errors) == ["W [layer 0]", "W [layer 2.1]", "b [layer 0]", "b [layer 2.1]", "input"]
+    assert max(layer_errors.values()) < 1e-7
