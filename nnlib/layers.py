@@ -24,8 +24,19 @@ from .parameter import Parameter
 class Layer:
     """Base class. Subclasses implement ``forward`` and ``backward``."""
 
-    #: layers that behave differently in training and evaluation (Dropout) read this
-    training = True
+    _training = True
+
+    @property
+    def training(self):
+        """True in training, False in evaluation; layers that behave differently (Dropout,
+        BatchNorm) read it. Only a bool is accepted: the string 'False' would be truthy."""
+        return self._training
+
+    @training.setter
+    def training(self, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{self.name}: training must be True or False, got {value!r} ({type(value).__name__})")
+        self._training = bool(value)
 
     def __init__(self, name=None):
         if name is not None and not isinstance(name, str):

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number
+from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number, real_array
 from .parameter import Parameter
 from .training import TrainingDivergedError
 
@@ -176,12 +176,29 @@ class Optimizer:
             if np.shape(state[name]) != (self._size,):
                 raise ValueError(f"{owner}: saved state {name!r} has shape {np.shape(state[name])}, "
                                  f"expected ({self._size},) for these parameters")
-        for name in self._hyper_names:
-            value = np.asarray(state[name]).item()
+        hypers = {name: self._checked_hyper(name, np.asarray(state[name]).item()) for name in self._hyper_names}
+        t = np.asarray(state["t"])
+        if t.shape != () or t.dtype.kind not in "iu" or t < 0:
+            raise ValueError(f"{owner}: saved step count t must be an integer >= 0, got {t.tolist()!r}")
+        vectors = {name: real_array(owner, f"saved state {name!r}", state[name]) for name in self._state_names}
+        for name, value in hypers.items():  # only now, once everything was checked
             setattr(self, name, value)
-        self.t = int(np.asarray(state["t"]).item())
-        for name in self._state_names:
-            getattr(self, name)[...] = state[name]
+        self.t = int(t)
+        for name, value in vectors.items():
+            getattr(self, name)[...] = value
+
+    def _checked_hyper(self, name, value):
+        """A saved hyperparameter, checked as the constructor checks it."""
+        owner = f"{type(self).__name__} (loading its state)"
+        if name in ("lr", "eps"):
+            return positive_number(owner, name, value)
+        if name.startswith("beta"):
+            return fraction(owner, name, value)
+        if name == "form":
+            if value not in ("average", "classic"):
+                raise ValueError(f"{owner}: form must be 'average' or 'classic', got {value!r}")
+            return value
+        return boolean(owner, name, value)  # bias_correction, eps_inside_sqrt
 
     # copy and pickle: the vectors w and g are views of the parameters, found again on arrival
     def __getstate__(self):

@@ -101,6 +101,11 @@ def state(net, optimizer=None):
     return arrays
 
 
+def _check_net(net):
+    if not hasattr(net, "layers") or not hasattr(net, "parameters"):
+        raise TypeError(f"load: net must be an nnlib Sequential network, got {type(net).__name__}")
+
+
 def _check_owns(net, optimizer, owner):
     if [id(p) for p in optimizer.parameters] != [id(p) for p in net.parameters()]:
         raise ValueError(f"{owner}: the optimizer must be built on net.parameters() (the same "
@@ -118,6 +123,7 @@ def load(path, net, optimizer=None):
     ``net`` must have the saved architecture (same layers, same shapes); ``optimizer`` must be
     of the saved class, built on ``net.parameters()``. Returns ``net``.
     """
+    _check_net(net)
     with np.load(path, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
     return load_state(arrays, net, optimizer)
@@ -125,8 +131,10 @@ def load(path, net, optimizer=None):
 
 def load_state(arrays, net, optimizer=None):
     """Load a dict of named arrays (as ``state`` returns) into ``net`` and ``optimizer``."""
-    if not hasattr(net, "layers") or not hasattr(net, "parameters"):
-        raise TypeError(f"load: net must be an nnlib Sequential network, got {type(net).__name__}")
+    _check_net(net)
+    if not isinstance(arrays, dict) or not all(isinstance(k, str) for k in arrays):
+        raise TypeError(f"load: the saved state must be a dict of named arrays (as state() returns), "
+                        f"got {type(arrays).__name__}")
     expected = _parameter_keys(net)
     saved = sorted((k for k in arrays if k.startswith("parameter/")), key=lambda k: int(k.split("/")[1]))
     if [k for k, _ in expected] != saved:
