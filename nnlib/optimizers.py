@@ -72,15 +72,17 @@ class Optimizer:
     Either way no parameter's array is ever replaced, so handles such as
     ``W = layer.W.value`` stay live.
 
-    After each step the parameters and the optimiser's state must be finite, and the
-    squared norm of all parameters together, ||w||^2 = sum of w_i^2, must be a finite float64
-    (that is, ||w|| below about 1.3e154, ``MAX_NORM``); if not, ``step`` raises
-    ``TrainingDivergedError`` (a learning rate too large or exploding gradients). The norm
-    bound catches runs that diverged without overflowing: a sigmoid or softmax output
-    saturates at weights of 1e306, the clipped loss stays finite and the gradient vanishes,
-    so the weights would stay huge and finite for ever. No sane training gets anywhere near
-    the bound, and beyond it squares of the weights (an L2 penalty, a gradient norm) overflow.
-    Checking costs one dot product w . w, which is also the check for NaN and inf.
+    After each step the parameters and the optimiser's state must be finite; if not, ``step``
+    raises ``TrainingDivergedError`` (a learning rate too large or exploding gradients).
+    Inside ``nnlib.train`` / ``train_step`` the squared norm of all parameters together,
+    ||w||^2 = sum of w_i^2, must moreover be a finite float64 (||w|| below ``MAX_NORM``, about
+    1.3e154). That catches runs that diverged without overflowing: a sigmoid or softmax output
+    saturates at weights of 1e306, the clipped loss stays finite and the gradient vanishes, so
+    the weights would stay huge and finite for ever. No sane training gets anywhere near the
+    bound, and beyond it squares of the weights (an L2 penalty, a gradient norm) overflow.
+    A hand-written loop calling ``step()`` decides itself what to do with huge but finite
+    weights (chapter 9 lets them overflow in the next forward pass). Either check costs one
+    dot product w . w: it is NaN or inf if w holds NaN or inf, or if ||w|| > MAX_NORM.
     """
 
     #: the names of the state vectors a subclass keeps (saved and loaded by ``state_dict``)
@@ -111,8 +113,9 @@ class Optimizer:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below instead
             self._step()
 
-    def _step(self):
-        """``step`` without its own error state (``nnlib.train_step`` sets one for the whole step)."""
+    def _step(self, bounded=False):
+        """``step`` without its own error state (``nnlib.train_step`` sets one for the whole step);
+        bounded=True (train_step) also refuses ||w|| > MAX_NORM."""
         if self._w is None:
             self._layout()  # after unpickling
         w, g = self._w, self._g
@@ -130,7 +133,7 @@ class Optimizer:
                 p.value[...] = w[start:start + p.size].reshape(p.shape)
                 start += p.size
         if not math.isfinite(np.dot(w, w)):  # NaN or inf in w, or ||w|| > MAX_NORM
-            self._diverged(w)
+            self._diverged(w, bounded)
         for state in self._checked_states:
             if not all_finite_quiet(getattr(self, state)):
                 raise TrainingDivergedError(
@@ -138,9 +141,12 @@ class Optimizer:
                     "(the gradients exploded); clip them (clip_gradient_norm) or lower the learning rate"
                 )
 
-    def _diverged(self, w):
-        """Raise the TrainingDivergedError that says how the parameters diverged."""
+    def _diverged(self, w, bounded):
+        """Raise the TrainingDivergedError that says how the parameters diverged (with
+        bounded=False, only if they are NaN or inf)."""
         if all_finite(w):
+            if not bounded:
+                return
             largest = float(np.max(np.abs(w)))
             what = (f"the parameters' norm exceed {MAX_NORM:.2g} (the largest is {largest:.3g}: "
                     "training diverged without overflowing)")

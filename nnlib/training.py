@@ -91,6 +91,7 @@ def train_step(net, loss, optimizer, X, Y):
       lr=1e308 on a sigmoid output: the weights jump to about 1e306, the sigmoid saturates, the
       clipped BCE stays at 13.8 and the gradient vanishes, so nothing would ever become inf.
 
+    (``Optimizer.step()`` called by hand checks only for NaN and inf.)
     Overflows on the way are expected and reported only by this error, never as RuntimeWarnings.
     """
     # a diverging run overflows on its way to inf: we report that below instead of warning
@@ -123,8 +124,11 @@ def _step(net, loss, optimizer, X, Y):
         net._backward(grad, input_gradient=False)
     else:
         net.backward(grad, input_gradient=False)
-    step = getattr(optimizer, "_step", None) or optimizer.step
-    step()  # raises TrainingDivergedError if the parameters became NaN or inf
+    step = getattr(optimizer, "_step", None)  # an nnlib Optimizer (optimizers imports this module)
+    if step is not None:
+        step(bounded=True)  # raises TrainingDivergedError: NaN, inf or ||w|| > MAX_NORM
+    else:
+        optimizer.step()
     return value
 
 
