@@ -71,9 +71,9 @@ def numerical_gradient(f, x, h=STEP):
 def _fixed_dropout_masks(layers):
     """Make every Dropout layer draw the same mask on each forward pass (the one of the first),
     so that finite differences see one fixed function; the generators are put back afterwards."""
-    from .layers import Dropout  # here: gradcheck is imported by the layers' tests only
+    from .layers import Dropout, walk  # here: gradcheck is imported by the layers' tests only
 
-    dropouts = [layer for layer in layers if isinstance(layer, Dropout)]
+    dropouts = [layer for _, layer in walk(layers) if isinstance(layer, Dropout)]  # nested ones too
     saved = [layer.rng.bit_generator.state for layer in dropouts]
     originals = [layer._forward for layer in dropouts]
 
@@ -96,31 +96,55 @@ def _fixed_dropout_masks(layers):
 def check_network(net, loss, X, Y, h=STEP):
     """Relative error of backprop against finite differences for every parameter of ``net``.
 
-    Returns a dict {"<layer name>.<param name>": relative error}, in layer order.
+    Returns a dict {"<layer name>.<param name>": relative error}, in layer order; a parameter
+    inside a Residual block is named after the layer in the block that owns it. Names that
+    would repeat (two layers both called "Dense(4->4)") get the layer's place in ``net.layers``
+    appended, " [layer 2]" or " [layer 3.0]" (the first layer inside the block at index 3),
+    so that no parameter's error is lost. Dropout masks are held fixed, at any depth.
     """
     def objective():
         return loss(net.forward(X), Y)
 
+    names = _parameter_names(net.layers, net.parameters())
     with _fixed_dropout_masks(net.layers):
         prediction = net.forward(X)
         net.backward(loss.gradient(prediction, Y))
-        analytic = {(layer, p): p.grad.copy() for layer in net.layers for p in layer.parameters()}
+        analytic = [(p, p.grad.copy()) for p in net.parameters()]
         errors = {}
-        for (layer, p), grad in analytic.items():
+        for p, grad in analytic:
             numeric = numerical_gradient(objective, p.value, h)
-            errors[f"{layer.name}.{p.name}"] = relative_error(grad, numeric)
+            errors[names[id(p)]] = relative_error(grad, numeric)
     return errors
+
+
+def _parameter_names(layers, parameters, qualified=True):
+    """{id(parameter): a unique readable name}: "<owning layer's name>.<param name>" (or only the
+    parameter's name with qualified=False); a name that would repeat gets " [layer <path>]"."""
+    from .layers import walk
+
+    owner = {}
+    for path, layer in walk(layers):  # depth first: a block's own layers come after it
+        for p in layer.parameters():
+            owner[id(p)] = (path, layer)
+    base = {id(p): f"{owner[id(p)][1].name}.{p.name}" if qualified else p.name for p in parameters}
+    counts = {}
+    for name in base.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {key: name if counts[name] == 1 else f"{name} [layer {owner[key][0]}]" for key, name in base.items()}
 
 
 def check_layer(layer, X, rng, h=STEP):
     """Check one layer's backward against finite differences, for its input and parameters.
 
     Uses the scalar L = sum(R * layer(X)) with a fixed random R, so dL/d(output) = R.
-    Returns {"input": error, "<param name>": error, ...}.
+    Returns {"input": error, "<param name>": error, ...}. For a Residual block, whose layers may
+    share parameter names, a repeated name gets its layer's index in the block, "W [layer 0]".
     """
     X = np.array(real_array("check_layer", "X", X))  # a copy, perturbed in place
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"check_layer: rng must be a numpy Generator, got {type(rng).__name__}")
+    inner = getattr(layer, "layers", None)
+    names = _parameter_names(inner if isinstance(inner, list) else [layer], layer.parameters(), qualified=False)
     with _fixed_dropout_masks([layer]):
         R = rng.normal(size=layer.forward(X).shape)
 
@@ -129,10 +153,10 @@ def check_layer(layer, X, rng, h=STEP):
 
         layer.forward(X)
         grad_input = layer.backward(R)
-        analytic = {p.name: p.grad.copy() for p in layer.parameters()}
+        analytic = [(p, p.grad.copy()) for p in layer.parameters()]
         errors = {"input": relative_error(grad_input, numerical_gradient(objective, X, h))}
-        for p in layer.parameters():
-            errors[p.name] = relative_error(analytic[p.name], numerical_gradient(objective, p.value, h))
+        for p, grad in analytic:
+            errors[names[id(p)]] = relative_error(grad, numerical_gradient(objective, p.value, h))
     return errors
 
 

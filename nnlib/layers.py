@@ -24,8 +24,19 @@ from .parameter import Parameter
 class Layer:
     """Base class. Subclasses implement ``forward`` and ``backward``."""
 
-    #: layers that behave differently in training and evaluation (Dropout) read this
-    training = True
+    _training = True
+
+    @property
+    def training(self):
+        """True in training, False in evaluation; layers that behave differently (Dropout,
+        BatchNorm) read it. Only a bool is accepted: the string 'False' would be truthy."""
+        return self._training
+
+    @training.setter
+    def training(self, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{self.name}: training must be True or False, got {value!r} ({type(value).__name__})")
+        self._training = bool(value)
 
     def __init__(self, name=None):
         if name is not None and not isinstance(name, str):
@@ -366,3 +377,14 @@ ACTIVATION_LAYERS = {
     "softmax": Softmax,
     "step": Step,
 }
+
+
+def walk(layers, prefix=""):
+    """Every layer of ``layers`` with the layers nested inside it (a Residual block's ``layers``),
+    depth first, as (path, layer) pairs: path "3" is layers[3], "3.1" the second layer inside it."""
+    for i, layer in enumerate(layers):
+        path = f"{prefix}{i}"
+        yield path, layer
+        inner = getattr(layer, "layers", None)
+        if isinstance(inner, list):
+            yield from walk(inner, path + ".")

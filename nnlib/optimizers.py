@@ -8,11 +8,18 @@ parameter's gradient, eta for the learning rate and t for the step count
     net.backward(grad); opt.step()
 """
 
+import math
+
 import numpy as np
 
-from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number
+from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number, real_array
 from .parameter import Parameter
 from .training import TrainingDivergedError
+
+
+#: the largest norm ||w|| of all parameters together that an optimiser accepts: the square root of
+#: the largest float64, beyond which ||w||^2 overflows (see ``Optimizer``)
+MAX_NORM = math.sqrt(np.finfo(np.float64).max)
 
 
 def _parameter_list(owner, parameters):
@@ -65,9 +72,17 @@ class Optimizer:
     Either way no parameter's array is ever replaced, so handles such as
     ``W = layer.W.value`` stay live.
 
-    After each step the parameters and the optimiser's state must be finite; if not,
-    ``step`` raises ``TrainingDivergedError`` (the update overflowed: a learning rate
-    too large or exploding gradients).
+    After each step the parameters and the optimiser's state must be finite; if not, ``step``
+    raises ``TrainingDivergedError`` (a learning rate too large or exploding gradients).
+    Inside ``nnlib.train`` / ``train_step`` the squared norm of all parameters together,
+    ||w||^2 = sum of w_i^2, must moreover be a finite float64 (||w|| below ``MAX_NORM``, about
+    1.3e154). That catches runs that diverged without overflowing: a sigmoid or softmax output
+    saturates at weights of 1e306, the clipped loss stays finite and the gradient vanishes, so
+    the weights would stay huge and finite for ever. No sane training gets anywhere near the
+    bound, and beyond it squares of the weights (an L2 penalty, a gradient norm) overflow.
+    A hand-written loop calling ``step()`` decides itself what to do with huge but finite
+    weights (chapter 9 lets them overflow in the next forward pass). Either check costs one
+    dot product w . w: it is NaN or inf if w holds NaN or inf, or if ||w|| > MAX_NORM.
     """
 
     #: the names of the state vectors a subclass keeps (saved and loaded by ``state_dict``)
@@ -98,8 +113,9 @@ class Optimizer:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below instead
             self._step()
 
-    def _step(self):
-        """``step`` without its own error state (``nnlib.train_step`` sets one for the whole step)."""
+    def _step(self, bounded=False):
+        """``step`` without its own error state (``nnlib.train_step`` sets one for the whole step);
+        bounded=True (train_step) also refuses ||w|| > MAX_NORM."""
         if self._w is None:
             self._layout()  # after unpickling
         w, g = self._w, self._g
@@ -116,17 +132,30 @@ class Optimizer:
             for p in self.parameters:
                 p.value[...] = w[start:start + p.size].reshape(p.shape)
                 start += p.size
-        if not all_finite_quiet(w):
-            raise TrainingDivergedError(
-                f"{type(self).__name__}: step {self.t} made parameters NaN or inf (training diverged); "
-                f"try a smaller learning rate than lr={self.lr:g} or clip the gradients"
-            )
+        if not math.isfinite(np.dot(w, w)):  # NaN or inf in w, or ||w|| > MAX_NORM
+            self._diverged(w, bounded)
         for state in self._checked_states:
             if not all_finite_quiet(getattr(self, state)):
                 raise TrainingDivergedError(
                     f"{type(self).__name__}: step {self.t} overflowed its state {state!r} "
                     "(the gradients exploded); clip them (clip_gradient_norm) or lower the learning rate"
                 )
+
+    def _diverged(self, w, bounded):
+        """Raise the TrainingDivergedError that says how the parameters diverged (with
+        bounded=False, only if they are NaN or inf)."""
+        if all_finite(w):
+            if not bounded:
+                return
+            largest = float(np.max(np.abs(w)))
+            what = (f"the parameters' norm exceed {MAX_NORM:.2g} (the largest is {largest:.3g}: "
+                    "training diverged without overflowing)")
+        else:
+            what = "parameters NaN or inf (training diverged)"
+        raise TrainingDivergedError(
+            f"{type(self).__name__}: step {self.t} made {what}; "
+            f"try a smaller learning rate than lr={self.lr:g} or clip the gradients"
+        )
 
     def _zeros(self):
         """A state vector (velocity, running square, ...) the size of all parameters together."""
@@ -153,12 +182,29 @@ class Optimizer:
             if np.shape(state[name]) != (self._size,):
                 raise ValueError(f"{owner}: saved state {name!r} has shape {np.shape(state[name])}, "
                                  f"expected ({self._size},) for these parameters")
-        for name in self._hyper_names:
-            value = np.asarray(state[name]).item()
+        hypers = {name: self._checked_hyper(name, np.asarray(state[name]).item()) for name in self._hyper_names}
+        t = np.asarray(state["t"])
+        if t.shape != () or t.dtype.kind not in "iu" or t < 0:
+            raise ValueError(f"{owner}: saved step count t must be an integer >= 0, got {t.tolist()!r}")
+        vectors = {name: real_array(owner, f"saved state {name!r}", state[name]) for name in self._state_names}
+        for name, value in hypers.items():  # only now, once everything was checked
             setattr(self, name, value)
-        self.t = int(np.asarray(state["t"]).item())
-        for name in self._state_names:
-            getattr(self, name)[...] = state[name]
+        self.t = int(t)
+        for name, value in vectors.items():
+            getattr(self, name)[...] = value
+
+    def _checked_hyper(self, name, value):
+        """A saved hyperparameter, checked as the constructor checks it."""
+        owner = f"{type(self).__name__} (loading its state)"
+        if name in ("lr", "eps"):
+            return positive_number(owner, name, value)
+        if name.startswith("beta"):
+            return fraction(owner, name, value)
+        if name == "form":
+            if value not in ("average", "classic"):
+                raise ValueError(f"{owner}: form must be 'average' or 'classic', got {value!r}")
+            return value
+        return boolean(owner, name, value)  # bias_correction, eps_inside_sqrt
 
     # copy and pickle: the vectors w and g are views of the parameters, found again on arrival
     def __getstate__(self):

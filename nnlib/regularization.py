@@ -19,6 +19,7 @@ from .parameter import Parameter
 
 
 def _penalised(owner, parameters, include_bias):
+    include_bias = boolean(owner, "include_bias", include_bias)  # the string 'False' is truthy
     parameters = list(parameters)
     for p in parameters:
         if not isinstance(p, Parameter):

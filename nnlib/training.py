@@ -15,7 +15,8 @@ from .network import Sequential
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Raised when the loss becomes NaN or infinite during training, or the parameters after a step."""
+    """Raised when training diverged: the loss became NaN or infinite, or after a step the
+    parameters did, or their norm ||w|| passed ``nnlib.optimizers.MAX_NORM`` (about 1.3e154)."""
 
 
 @dataclass
@@ -81,7 +82,17 @@ def _check_optimizer_owns(net, optimizer):
 def train_step(net, loss, optimizer, X, Y):
     """One step on one batch: forward, loss, backward, update. Returns the loss value.
 
-    Raises TrainingDivergedError when the loss, or a parameter after the update, is NaN or inf.
+    Raises TrainingDivergedError when the step diverged, checked on every step:
+
+    - the loss is NaN or inf (before the update), or
+    - after the update a parameter is NaN or inf, or the norm of all parameters together
+      exceeds ``nnlib.optimizers.MAX_NORM`` = sqrt(largest float64), about 1.3e154: beyond it
+      ||w||^2 overflows. That catches a run that diverged without overflowing, such as SGD at
+      lr=1e308 on a sigmoid output: the weights jump to about 1e306, the sigmoid saturates, the
+      clipped BCE stays at 13.8 and the gradient vanishes, so nothing would ever become inf.
+
+    (``Optimizer.step()`` called by hand checks only for NaN and inf.)
+    Overflows on the way are expected and reported only by this error, never as RuntimeWarnings.
     """
     # a diverging run overflows on its way to inf: we report that below instead of warning
     with np.errstate(over="ignore", invalid="ignore"):
@@ -113,8 +124,11 @@ def _step(net, loss, optimizer, X, Y):
         net._backward(grad, input_gradient=False)
     else:
         net.backward(grad, input_gradient=False)
-    step = getattr(optimizer, "_step", None) or optimizer.step
-    step()  # raises TrainingDivergedError if the parameters became NaN or inf
+    step = getattr(optimizer, "_step", None)  # an nnlib Optimizer (optimizers imports this module)
+    if step is not None:
+        step(bounded=True)  # raises TrainingDivergedError: NaN, inf or ||w|| > MAX_NORM
+    else:
+        optimizer.step()
     return value
 
 
@@ -127,7 +141,9 @@ def train(net, loss, optimizer, X, Y, *, epochs, batch_size=None, rng=None, shuf
     ``rng`` (np.random.default_rng(seed)) so that runs are reproducible.
     validation: optional (X_val, Y_val). callback(epoch, history) may return True to stop
     (early stopping, chapter 10).
-    Raises TrainingDivergedError when the loss becomes NaN or inf.
+    Raises TrainingDivergedError, naming the learning rate, when a step diverges (the loss or
+    the parameters become NaN or inf, or the parameters' norm passes about 1.3e154; see
+    ``train_step``), on any step including the last.
     """
     _check_parts(net, loss, optimizer)
     X = as_batch("train", "X", X)

@@ -450,3 +450,77 @@ def test_other_flags_are_bools_too():
     with pytest.raises(TypeError, match="train: shuffle must be True or False"):
         nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)), epochs=1,
                  shuffle="yes")
+
+
+# --- a second adversarial pass: flags, saved state, loading ------------------------------------
+
+@pytest.mark.parametrize("make_layer", [lambda: nn.Dropout(0.5, np.random.default_rng(0)),
+                                        lambda: nn.Dense(2, 2, rng=np.random.default_rng(0)), nn.Tanh,
+                                        lambda: __import__("nnlib.normalization").normalization.BatchNorm(2)])
+@given(flag=st.sampled_from(["False", "True", "", 0, 1, None, 0.0, [False]]))
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_layers_training_flag_must_be_a_bool(make_layer, flag):
+    layer = make_layer()
+    with pytest.raises(TypeError, match=r"training must be True or False, got"):
+        layer.training = flag  # 'False' would be truthy: dropout would stay on in evaluation
+    assert layer.training is True
+    layer.training = np.bool_(False)
+    assert layer.training is False
+
+
+def test_a_dropout_layer_set_to_evaluation_by_hand_is_the_identity():
+    layer = nn.Dropout(0.5, np.random.default_rng(0))
+    layer.training = False
+    X = np.ones((3, 4))
+    assert np.array_equal(layer.forward(X), X)
+
+
+@pytest.mark.parametrize("function", ["l2_penalty", "add_l2_gradient"])
+def test_l2_include_bias_must_be_a_bool(function):
+    from nnlib import regularization
+
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match=rf"{function}: include_bias must be True or False, got 'False'"):
+        getattr(regularization, function)(net.parameters(), 0.1, include_bias="False")
+
+
+def optimiser_state():
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    opt = nn.Adam(net.parameters(), lr=0.01)
+    return opt, opt.state_dict()
+
+
+@pytest.mark.parametrize("name, bad, error, message", [
+    ("lr", np.array("x"), TypeError, r"Adam \(loading its state\): lr must be a number, got 'x'"),
+    ("lr", np.array(-1.0), ValueError, "lr must be a finite number > 0, got -1.0"),
+    ("beta2", np.array(1.0), ValueError, "beta2 must satisfy 0 <= beta2 < 1, got 1.0"),
+    ("bias_correction", np.array("False"), TypeError, "bias_correction must be True or False, got 'False'"),
+    ("t", np.array(-3), ValueError, "saved step count t must be an integer >= 0, got -3"),
+    ("t", np.array(2.5), ValueError, "saved step count t must be an integer >= 0, got 2.5"),
+    ("m", np.full(13, np.nan), ValueError, r"Adam: saved state 'm' contains NaN or inf"),
+])
+def test_loading_an_optimisers_state_checks_it_like_the_constructor(name, bad, error, message):
+    opt, state = optimiser_state()
+    before = (opt.lr, opt.t, opt.m.copy())
+    with pytest.raises(error, match=message):
+        opt.load_state_dict(dict(state, **{name: bad}))
+    assert (opt.lr, opt.t) == before[:2] and np.array_equal(opt.m, before[2])  # nothing was loaded
+
+
+def test_momentum_loads_its_form_checked():
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    opt = nn.Momentum(net.parameters(), lr=0.1, form="classic")
+    state = opt.state_dict()
+    loaded = nn.Momentum(net.parameters(), lr=0.5)
+    loaded.load_state_dict(state)  # the saved form and lr arrive
+    assert (loaded.form, loaded.lr) == ("classic", 0.1)
+    with pytest.raises(ValueError, match="form must be 'average' or 'classic', got 'avg'"):
+        opt.load_state_dict(dict(state, form=np.array("avg")))
+
+
+def test_load_checks_the_network_before_the_file_and_refuses_a_non_dict_state(tmp_path):
+    with pytest.raises(TypeError, match="load: net must be an nnlib Sequential network, got NoneType"):
+        nn.load(tmp_path / "never_written.npz", None)
+    net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="load: the saved state must be a dict of named arrays .*got list"):
+        nn.serialization.load_state([1, 2], net)
