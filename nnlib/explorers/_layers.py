@@ -9,26 +9,32 @@ of its text is as it was: a new x range leaves the y axis's labels and the legen
 
 1. the **base**: everything except the text layers below, drawn by matplotlib (a few ms);
 2. per axis, its **texts** (tick labels, axis label, offset text): pasted back when this axis was
-   drawn before with the same limits and labels, else drawn alone (its tick marks and grid
-   switched off meanwhile, as they are in the base) and kept;
+   drawn before with the same limits and labels, else drawn alone (its tick marks and grid, which
+   are in the base, switched off meanwhile) and kept;
 3. per legend, **last**: pasted back when the pixels under it are the ones it was drawn over
    before, else drawn and kept (a few versions per legend: a zero line may run under it).
 
 Pasting gives exactly the pixels of a full draw, not an approximation, because of two checks: an
 axis's texts are pasted or kept only where the picture under them (with a margin of a pixel) is
 one plain colour, so nothing else is drawn there and the order of drawing does not matter; and a
-legend is drawn last in a full draw too (nothing in its axes has a higher zorder). When a check
+legend is drawn last in a full draw too (nothing in its axes has a higher zorder, and it does not
+reach into an axes drawn after its own). When a check
 fails, ``draw`` returns False and the caller draws the whole figure instead (``canvas.draw()``).
 Legends placed by ``loc="best"`` (which follow the data) are drawn in the base, not layered.
 """
 
 import numpy as np
 
+
 class TextLayers:
-    """The kept text layers of one figure; see the module docstring. ``keep`` bounds how many."""
+    """The kept text layers of one figure; see the module docstring. ``keep`` bounds how many.
+
+    ``drawn`` and ``pasted`` count the layers drawn anew and the ones pasted back.
+    """
 
     def __init__(self, keep=64, versions=6):
         self.keep, self.versions = int(keep), int(versions)
+        self.drawn = self.pasted = 0
         self._axes = {}       # key of an axis's texts -> (rows, columns, colour under them, pixels)
         self._legends = {}    # key of a legend -> [(rows, columns, pixels before, pixels after)]
 
@@ -62,7 +68,9 @@ class TextLayers:
                     return False
             for legend in legends:                        # 3. the legends, on top
                 legend.set_visible(True)
-                self._legend(fig, legend, pixels)
+                box = self._legend(fig, legend, pixels)
+                if box is not None and _reaches_later_axes(fig, legend, box, pixels.shape[0]):
+                    return False
             return True
         finally:
             for switches in saved:
@@ -87,6 +95,7 @@ class TextLayers:
                     return False
                 kept = (rows, cols, under[0, 0].copy(), pixels[rows, cols].copy())
             self._keep(self._axes, key, kept)
+            self.drawn += 1
             return True
         rows, cols, colour, texts = kept
         if rows is None:
@@ -94,6 +103,7 @@ class TextLayers:
         if not (pixels[rows, cols] == colour).all():
             return False
         pixels[rows, cols] = texts
+        self.pasted += 1
         return True
 
     def _legend(self, fig, legend, pixels):
@@ -103,14 +113,17 @@ class TextLayers:
             if np.array_equal(pixels[rows, cols], before):
                 pixels[rows, cols] = after
                 versions.insert(0, versions.pop(i))
-                return
+                self.pasted += 1
+                return rows, cols
         before = pixels.copy()
         fig.draw_artist(legend)
+        self.drawn += 1
         box = _changed_box(before, pixels)
         if box is not None:
             rows, cols = box
             versions.insert(0, (rows, cols, before[rows, cols].copy(), pixels[rows, cols].copy()))
             del versions[self.versions:]
+        return box
 
     def _keep(self, store, key, value):
         if len(store) >= self.keep:
@@ -163,3 +176,17 @@ def _drawn_last(legend):
               if a is not legend and a.get_visible() and not a.get_animated()
               and a is not getattr(parent, "patch", None)]
     return all(z <= legend.get_zorder() for z in others)
+
+
+def _reaches_later_axes(fig, legend, box, height, margin=2):
+    """Whether the pixels ``box`` of an axes legend meet an axes drawn after the legend's own."""
+    if legend.axes is None:
+        return False                              # a figure legend is drawn after every axes
+    rows, cols = box
+    later = fig.axes[fig.axes.index(legend.axes) + 1:]
+    for ax in later:
+        x0, y0, x1, y1 = ax.bbox.extents          # display pixels, y upwards
+        top, bottom = height - y1 - margin, height - y0 + margin
+        if cols.start < x1 + margin and cols.stop > x0 - margin and rows.start < bottom and rows.stop > top:
+            return True
+    return False
