@@ -342,29 +342,34 @@ def run_project_timings(root):
 def run_explorer_benchmarks(limit=None):
     """Build every explorer the chapters use and drive each control through a sequence of values.
 
-    Returns rows (label, updates, median s, 95th percentile s, share of the time spent drawing).
-    An update is what a reader's move costs in the kernel: the widget's value is set, the observer
-    recomputes the numbers, moves the artists of the explorer's one figure, encodes the picture and
-    sets the Image widget (whose state goes to the front end). ``limit`` keeps the first ``limit``
-    values of each control's sequence (for a quick run in the tests).
+    Returns rows (label, updates, median s, 95th percentile s, share of the time spent drawing,
+    kB sent per update). An update is what a reader's move costs in the kernel: the widget's value
+    is set, the observer recomputes the numbers, moves the artists of the explorer's one figure,
+    encodes the picture and sets the Image widget, whose new state is serialized into the message
+    for the front end as ipykernel would (``nnlib.explorers._chapters.kernel_comms``). ``limit``
+    keeps the first ``limit`` values of each control's sequence (for a quick run in the tests).
     """
-    from nnlib.explorers._chapters import chapter_explorers, drive
+    from nnlib.explorers._chapters import chapter_explorers, drive, kernel_comms
 
     rows = []
     for label, (build, moves) in chapter_explorers().items():
-        explorer = build()
-        if limit is not None:
-            moves = [(name, list(values)[:limit]) for name, values in moves]
-        totals, drawing = drive(explorer, moves)
+        with kernel_comms() as comms:
+            explorer = build()
+            if limit is not None:
+                moves = [(name, list(values)[:limit]) for name, values in moves]
+            sent = comms.bytes
+            totals, drawing = drive(explorer, moves)
+            sent = comms.bytes - sent
         rows.append((label, len(totals), float(np.median(totals)), float(np.percentile(totals, 95)),
-                     float(drawing.sum() / totals.sum())))
+                     float(drawing.sum() / totals.sum()), sent / 1e3 / max(len(totals), 1)))
     return rows
 
 
 def format_explorer_table(rows):
-    lines = [f"{'explorer':26s} {'updates':>7s} {'median':>9s} {'p95':>9s} {'drawing':>8s}"]
-    for label, n, median, p95, share in rows:
-        lines.append(f"{label:26s} {n:7d} {median * 1e3:6.1f} ms {p95 * 1e3:6.1f} ms {100 * share:7.0f}%")
+    lines = [f"{'explorer':26s} {'updates':>7s} {'median':>9s} {'p95':>9s} {'drawing':>8s} {'sent':>9s}"]
+    for label, n, median, p95, share, kilobytes in rows:
+        lines.append(f"{label:26s} {n:7d} {median * 1e3:6.1f} ms {p95 * 1e3:6.1f} ms {100 * share:7.0f}% "
+                     f"{kilobytes:5.1f} kB")
     return "\n".join(lines)
 
 

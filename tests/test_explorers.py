@@ -23,16 +23,55 @@ def built():
 
 
 @pytest.mark.parametrize("label", list(EXPLORERS))
-def test_blitted_updates_match_a_full_redraw(built, label):
+def test_blitted_and_layered_updates_match_a_plain_full_draw(built, label):
     explorer = built[label]
     _, moves = EXPLORERS[label]
-    drive(explorer, [(name, list(values)[:3]) for name, values in moves])
-    blitted = explorer.live.rgb().copy()
+    for name, values in moves:
+        for value in list(values)[:3]:
+            drive(explorer, [(name, [value])])
+            shown = explorer.live.rgb().copy()    # kept background (or one drawn in layers) + moved artists
+            # the same pixels as matplotlib drawing everything at once, not merely a similar picture
+            assert np.array_equal(shown, explorer.live.reference_rgb()), \
+                f"{label}: after {name} = {value!r} the picture differs from a full draw"
+    assert explorer.live.whole_redraws == 0, f"{label}: a layer's check failed, the figure was drawn whole"
+
+
+def test_a_new_x_range_draws_only_the_x_axis_texts():
+    from nnlib.explorers._chapters import _activation
+
+    explorer = _activation()
+    layers = explorer.live._texts
+    explorer.controls["range"].value = (-4.0, 4.0)     # sigmoid: the y limits stay (0, 1)
+    drawn, pasted = layers.drawn, layers.pasted
+    explorer.controls["range"].value = (-3.0, 5.5)
+    assert layers.drawn - drawn == 1                   # the x axis's texts
+    assert layers.pasted - pasted == 2                 # the y axis's texts and the legend
+    assert np.array_equal(explorer.live.rgb(), explorer.live.reference_rgb())
+
+
+def test_layers_fall_back_to_a_full_draw_when_something_else_is_under_the_texts():
+    from nnlib.explorers._chapters import _activation
+
+    explorer = _activation()
+    # a static band through the x tick labels: the texts are not over one plain colour any more
+    explorer.ax.axhspan(-0.2, -0.05, color="yellow", clip_on=False)
     explorer.live.invalidate()
-    full = explorer.live.rgb()
-    # the same picture: the background pasted back plus the moved artists, or everything drawn anew
-    assert blitted.shape == full.shape
-    assert np.mean(blitted != full) < 1e-3, f"{label}: blitting drew a different picture"
+    whole = explorer.live.whole_redraws
+    explorer.controls["range"].value = (-3.0, 5.5)
+    assert explorer.live.whole_redraws == whole + 1
+    assert np.array_equal(explorer.live.rgb(), explorer.live.reference_rgb())
+
+
+def test_the_benchmark_comm_serializes_each_update_with_its_image():
+    from nnlib.explorers._chapters import _activation, kernel_comms
+
+    with kernel_comms() as comms:
+        explorer = _activation()
+        messages, sent = comms.messages, comms.bytes
+        explorer.controls["range"].value = (-3.0, 5.5)
+        assert comms.messages > messages
+        # the message carries the new JPEG (as a buffer) next to its signed JSON header and content
+        assert comms.bytes - sent > len(explorer.image.value)
 
 
 @pytest.mark.parametrize("label", list(EXPLORERS))

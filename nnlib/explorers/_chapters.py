@@ -5,13 +5,62 @@ chapter's data and settings (the data are re-created here with the chapters' see
 ``moves`` lists (control name, values) to drive it through. ``drive(explorer, moves)`` sets each
 control to each value, as a reader moving it would, and returns the time of every update. It is
 what ``python -m nnlib.bench --explorers`` reports and what the tests run (quickly).
+
+Outside a kernel a widget's messages go nowhere (ipywidgets then uses a dummy comm that drops
+them), so an update would be timed without its message. Explorers built inside ``kernel_comms()``
+get a comm that does with every message what ipykernel's does, short of the socket: it builds the
+message, signs and serializes it with a ``jupyter_client`` session and copies the image bytes into
+the frames to send. An update is then timed until the image is ready to go to the front end.
 """
 
+import contextlib
 import time
 
 import numpy as np
 
 import nnlib as nn
+
+
+class KernelComm:
+    """Factory of comms that serialize each message as ipykernel does; counts what they send."""
+
+    def __init__(self):
+        from comm.base_comm import BaseComm
+        from ipykernel.jsonutil import json_clean
+        from jupyter_client.session import Session
+
+        session = Session(key=b"nnlib-bench")     # signs each message (HMAC-SHA256), as a kernel does
+        factory = self
+        self.messages = self.bytes = 0
+
+        class SerializingComm(BaseComm):
+            def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+                content = json_clean(dict(data={} if data is None else data, comm_id=self.comm_id, **keys))
+                msg = session.msg(msg_type, content=content, metadata=json_clean(metadata or {}))
+                frames = session.serialize(msg, ident=self.topic)
+                frames.extend(bytes(buffer) for buffer in buffers or ())   # zmq copies them into frames
+                factory.messages += 1
+                factory.bytes += sum(len(frame) for frame in frames)
+
+        self.comm_class = SerializingComm
+
+    def __call__(self, *args, **kwargs):
+        return self.comm_class(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def kernel_comms():
+    """Inside the block, new widgets get comms that serialize their messages (see the module
+    docstring); yields the ``KernelComm`` that counts the messages and bytes."""
+    import comm
+
+    factory = KernelComm()
+    before = comm.create_comm
+    comm.create_comm = factory
+    try:
+        yield factory
+    finally:
+        comm.create_comm = before
 
 
 def _perceptron():

@@ -8,8 +8,10 @@ An explorer is one class with two renderings (chapter pages link here from their
   change (axes, ticks, labels, legend) once per set of axis limits, keeps that picture, and per
   update pastes it back and draws only the artists that moved (blitting, on matplotlib's Agg
   canvas). Axis limits are snapped to a coarse ladder (``snap_limits``), so that most updates keep
-  the background and the few backgrounds there are get reused. No ``tight_layout`` per update: each figure fixes its
-  margins once with ``subplots_adjust``.
+  the background and the few backgrounds there are get reused. A background for new limits is
+  drawn in layers (``nnlib.explorers._layers``): the text that did not change (the other axis's
+  labels, the legend) is pasted back rather than drawn again. No ``tight_layout`` per update: each
+  figure fixes its margins once with ``subplots_adjust``.
 - **static, in the HTML book** (``Explorer.to_html(**grid)`` -> ``StaticExplorer``): the same
   ``render`` is called for every combination of a grid of control values; the PNGs are stored in
   the page with a few lines of inline JavaScript that show the frame matching the controls. No
@@ -32,6 +34,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+
+from ._layers import TextLayers
 
 
 def figure_to_png(fig, dpi=90):
@@ -79,8 +83,13 @@ class LiveFigure:
     ``dynamic(artist)`` marks an artist that changes between updates (it is drawn per update, over
     a stored background); everything else is background. A background is drawn once per set of
     axis limits and labels and kept (up to ``keep`` of them), so that going back to earlier limits
-    costs nothing; ``invalidate()`` forgets them all (after changing another static artist).
-    ``png()`` returns the figure as PNG bytes.
+    costs nothing; ``invalidate()`` forgets them all (after changing another static artist). A new
+    background is drawn in layers, reusing the text of earlier ones (``TextLayers``);
+    ``reference_rgb()`` draws the picture the plain way, all at once, to compare with.
+    ``png()`` returns the figure as JPEG (live) or PNG (``small=True``) bytes.
+
+    Counters: ``backgrounds_drawn`` (in layers or whole) and ``whole_redraws`` (the layers' checks
+    failed, so ``canvas.draw()`` drew everything).
     """
 
     def __init__(self, figsize, dpi=72, keep=24, **margins):
@@ -90,8 +99,10 @@ class LiveFigure:
             self.fig.subplots_adjust(**margins)
         self._dynamic = []
         self._backgrounds = {}
+        self._texts = TextLayers()
         self.keep = int(keep)
-        self.full_redraws = 0
+        self.backgrounds_drawn = 0
+        self.whole_redraws = 0
 
     def dynamic(self, artist):
         """Register ``artist`` as one that changes; returns it."""
@@ -102,6 +113,7 @@ class LiveFigure:
     def invalidate(self):
         """Redraw the background at the next ``png()`` (after changing a static artist)."""
         self._backgrounds.clear()
+        self._texts.clear()
 
     def set_limits(self, ax, xlim=None, ylim=None):
         """Set the limits of ``ax`` (only a real change is applied)."""
@@ -135,17 +147,31 @@ class LiveFigure:
         key = self._key()
         background = self._backgrounds.get(key)
         if background is None:
-            self.canvas.draw()
+            if not self._texts.draw(self.fig, self.canvas):
+                self.canvas.draw()
+                self.whole_redraws += 1
             if len(self._backgrounds) >= self.keep:
                 self._backgrounds.pop(next(iter(self._backgrounds)))
             self._backgrounds[key] = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.full_redraws += 1
+            self.backgrounds_drawn += 1
         else:
             self.canvas.restore_region(background)
+        self._draw_dynamic()
+        return self.canvas.buffer_rgba()
+
+    def reference_rgb(self):
+        """The current picture drawn the plain way (everything by ``canvas.draw()``, no kept
+        background or text), as an (height, width, 3) uint8 array: what the layers and the
+        blitting must reproduce. The kept backgrounds are left as they were."""
+        self.canvas.draw()
+        self._draw_dynamic()
+        picture = np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
+        return picture
+
+    def _draw_dynamic(self):
         for artist in self._dynamic:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        return self.canvas.buffer_rgba()
 
     def png(self, *, small=False):
         """The current picture, encoded. ``small=True``: a PNG with a 64-colour palette and the
