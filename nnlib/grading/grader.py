@@ -43,7 +43,8 @@ How a notebook is graded
    Nothing comes back through a file, so there is no report to forge.
 4. Before every check (and every answer) the guard restores the kernel from a snapshot its
    audit hook holds; checks and the reference's setup cells run outside IPython's transformers
-   and events, and their result is signed by the hook, so a check that did not run as sent fails.
+   and events, inside the hook, which captures their output and signs it together with the
+   exception and the answer's thread count: the grader compares only that signed answer.
 5. Forbidden helpers: an answer cell's metadata ``nnlib.forbidden`` lists the nnlib functions
    the exercise asks the student to write; answers cannot call them (checks can).
 6. Limits: a per-cell timeout (interrupt, then kill), a wall-clock limit per notebook, an output
