@@ -49,6 +49,115 @@ def with_ex2(source):
     return nb
 
 
+def with_answer(exercise, source):
+    nb = solved()
+    answer_cell(nb, exercise).source = source
+    return nb
+
+
+# A wrong answer to ex5 that passes its visible check (a set of names); the hidden check prints
+# "correct: False" for it. FORGE_PRINT defines _forge(), which patches print to print True for False.
+WRONG_EX5 = 'zero_gradients = {"w1"}\n'
+FORGE_PRINT = """
+import builtins as _b
+_real_print = _b.print
+def _forged_print(*args, **kwargs):
+    return _real_print(*[True if a is False else a for a in args], **kwargs)
+def _forge():
+    _b.print = _forged_print
+"""
+HIDDEN_VERDICT_ATTACKS = {
+    # an object whose __getattr__ ran inside the guard's restore, after builtins were put back
+    "getattr_runs_in_restore": """
+class _Sneaky:
+    def __getattr__(self, name):
+        _forge()
+        raise AttributeError(name)
+_sneaky = _Sneaky()
+""",
+    # an interval timer whose handler fires between any two bytecodes of the check
+    "signal_handler": """
+import signal
+signal.signal(signal.SIGALRM, lambda signum, frame: _forge())
+signal.setitimer(signal.ITIMER_REAL, 0.0005, 0.0005)
+""",
+    # a garbage-collector callback, with a collection at every allocation
+    "gc_callback": """
+import gc
+gc.callbacks.append(lambda phase, info: _forge())
+gc.set_threshold(1)
+""",
+    # a finaliser on a name the hidden check rebinds (rng = ...)
+    "finaliser_on_rebound_name": """
+class _Finaliser:
+    def __del__(self):
+        _forge()
+rng = _Finaliser()
+""",
+    # a thread threading does not list
+    "unlisted_thread": """
+import _thread, time
+def _loop():
+    while True:
+        _forge()
+        time.sleep(0.0002)
+_thread.start_new_thread(_loop, ())
+""",
+    # the guard's closure cell `sys` (shared with the hook) replaced by a fake
+    "guard_closure_cell": """
+import sys as _real_sys
+class _FakeSys:
+    def audit(self, event, box):
+        _real_sys.audit(event, box)
+        if box[0] == "check":
+            _forge()
+        elif box[0] == "end":
+            _b.print = _real_print
+    def __getattr__(self, name):
+        return getattr(_real_sys, name)
+for _name, _guard in list(globals().items()):
+    if _name.startswith("_nnlib_guard"):
+        for _cell in _guard.__closure__ or ():
+            if _cell.cell_contents is _real_sys:
+                _cell.cell_contents = _FakeSys()
+""",
+    # the IPython method around the guard's call wrapped: it rewrote the buffered output afterwards
+    "output_rewritten_after_the_guard": """
+import sys
+_cls = type(get_ipython())
+_original = _cls.user_expressions
+def _user_expressions(self, expressions):
+    out = _original(self, expressions)
+    for buffer in list(sys.stdout._buffers.values()):
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        buffer.write(text.replace("False", "True"))
+    return out
+_cls.user_expressions = _user_expressions
+""",
+}
+ALIAS_ATTACKS = {
+    "copied_forbidden_helper": """
+import types
+import nnlib as nn
+def _copy(f):
+    return types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, f.__closure__)
+numerical_gradient = _copy(nn.numerical_gradient)
+relative_error = _copy(nn.relative_error)
+""",
+    "callable_object_of_forbidden_helper": """
+import nnlib as nn
+class _Gradient:
+    __call__ = staticmethod(nn.numerical_gradient)
+class _Error:
+    __call__ = staticmethod(nn.relative_error)
+numerical_gradient = _Gradient()
+relative_error = _Error()
+""",
+}
+
+
 # --------------------------------------------------------------------------- the attacks
 
 def attacks(csv_path, ref_copy):
@@ -190,6 +299,13 @@ except OSError:
     pass
 ''')
     subs["kills_the_kernel"] = with_ex2(WRONG_EX2 + "import os\nos.kill(os.getpid(), 9)\n")
+    # 6. code of the answer's that runs in the middle of a check the check does not call: each one
+    #    turns the hidden check's "correct: False" of a wrong ex5 into "correct: True"
+    for name, trigger in HIDDEN_VERDICT_ATTACKS.items():
+        subs[name] = with_answer("ex5", WRONG_EX5 + FORGE_PRINT + trigger)
+    # 7. the forbidden helpers of ex6 handed to the check in a wrapper the alias check did not know
+    for name, source in ALIAS_ATTACKS.items():
+        subs[name] = with_answer("ex6", source)
     # a solved classmate, graded in the same run: full marks whatever the others do
     subs["solved_classmate"] = solved()
     # not attacks: two common mistakes in ex4, which must get different hints
@@ -251,6 +367,33 @@ def test_attack_earns_nothing(attack_run, name):
     assert ex2_points(attack_run, name) == 0, table(r)
     # and it does not cost the other exercises anything beyond what it breaks itself
     assert r.total <= attack_run["results"]["honest_wrong"].total, table(r)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_VERDICT_ATTACKS))
+def test_code_run_in_the_middle_of_a_check_earns_nothing(attack_run, name):
+    r = attack_run["results"][name]
+    assert r.error is None, r.error
+    assert points(r)["ex5"] == 0, table(r)
+    # no more than the honest wrong ex5 scores (a thread left running also fails the later checks)
+    assert r.total <= attack_run["results"]["solved_classmate"].total - 2, table(r)
+
+
+@pytest.mark.parametrize("name", sorted(ALIAS_ATTACKS))
+def test_a_wrapped_forbidden_helper_is_refused(attack_run, name):
+    r = attack_run["results"][name]
+    ex6 = next(e for e in r.exercises if e.name == "ex6")
+    assert ex6.points == 0 and "RuntimeError" in ex6.reason and "not available" in ex6.reason, table(r)
+
+
+def test_a_symlink_to_the_reference_is_not_graded(tmp_path):
+    """A submission unpacked from an archive may be a symbolic link to the reference itself."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / f"{BACKPROP}.ipynb").symlink_to(REFERENCE)
+    results = grader.grade_class(folder, tmp_path / "scores.csv", reference=REFERENCE, timeout=TIMEOUT,
+                                 out=io.StringIO(), feedback=False)
+    assert len(results) == 1 and results[0].total == 0
+    assert "symbolic link" in results[0].error, results[0].error
 
 
 @pytest.mark.parametrize("name", ["input_transformer", "ast_transformer", "pre_run_event", "global_print",
@@ -383,6 +526,11 @@ import resource
 facts["cpu_limit"] = resource.getrlimit(resource.RLIMIT_CPU)[0]
 facts["nproc_limit"] = resource.getrlimit(resource.RLIMIT_NPROC)[0]
 facts["pid_namespace"] = os.getpid() < 10
+import subprocess, sys
+# a child process (a fresh interpreter, without the guard's hook) opening the kernel's memory
+_child = subprocess.run([sys.executable, "-I", "-c", f"open('/proc/{os.getpid()}/mem', 'rb').close(); print('opened')"],
+                        capture_output=True, text=True, timeout=30)
+facts["child_reads_kernel_memory"] = "opened" in _child.stdout
 ### END SOLUTION
 '''
 
@@ -432,6 +580,7 @@ def test_the_sandbox_seen_from_inside(probe):
         assert facts["uid"] in range(sandbox.UID_BASE, sandbox.UID_BASE + sandbox.UID_COUNT)
         assert facts["nproc_limit"] == box.limits.processes
         assert facts["repo_writable"] is False and facts["reference_writable"] is False
+        assert facts["child_reads_kernel_memory"] is False  # the kernel is not dumpable
     else:  # the fallback cannot drop the uid here: it must say that the kernel can write what the grader can
         assert box.mode == "fallback" and "can write what the grader can" in box.note
     if box.mode == "bwrap":

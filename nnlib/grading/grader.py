@@ -43,7 +43,8 @@ How a notebook is graded
    Nothing comes back through a file, so there is no report to forge.
 4. Before every check (and every answer) the guard restores the kernel from a snapshot its
    audit hook holds; checks and the reference's setup cells run outside IPython's transformers
-   and events, and their result is signed by the hook, so a check that did not run as sent fails.
+   and events, inside the hook, which captures their output and signs it together with the
+   exception and the answer's thread count: the grader compares only that signed answer.
 5. Forbidden helpers: an answer cell's metadata ``nnlib.forbidden`` lists the nnlib functions
    the exercise asks the student to write; answers cannot call them (checks can).
 6. Limits: a per-cell timeout (interrupt, then kill), a wall-clock limit per notebook, an output
@@ -370,7 +371,7 @@ class _Run:
             os.chown(secrets_file, kernel.uid, kernel.uid)
         os.chmod(secrets_file, 0o600)
         inside_run, _ = self.box.inside_paths(run_dir, None)
-        setup = guard_mod.setup_source(f"{inside_run}/grading.json", guard_name, self.forbidden)
+        setup = guard_mod.setup_source(f"{inside_run}/grading.json", guard_name, self.forbidden, self.cap)
         try:
             r = kernel.run(setup, SETUP_TIMEOUT, cap=self.cap)
         except KernelDied as exc:
@@ -393,7 +394,7 @@ class _Run:
                     challenge = secrets.token_hex(8)
                     pre = kernel.run("", self.timeout, user_expressions={
                         "g": guard_mod.guard_expression(guard_name, event, "restore", challenge)})
-                    ok, _ = self._verify(pre, key, challenge, "", ran=True)
+                    ok = self._answer(pre, 2) is not None and self._signed(pre, key, challenge, "", 1)
                     r = kernel.run(step.source, self.timeout, cap=self.cap)
                     rec = Record(r.status, r.outputs, r.ename, r.evalue, r.truncated)
                     if not ok:
@@ -414,32 +415,45 @@ class _Run:
                         self.records[j] = Record("deadline")
                 return
 
-    def _verify(self, r, key, challenge, source, ran):
-        """(True, foreign threads) when the hook signed this request, else (False, 0)."""
+    @staticmethod
+    def _answer(r, count):
+        """The guard's list of strings from a run's user expression, or None."""
         value = r.user_expressions.get("g", {})
         if r.status != "ok" or value.get("status") != "ok":
-            return False, 0
-        text = value.get("data", {}).get("text/plain", "").strip("'\"")
-        digest, _, foreign = text.partition(":")
-        good = secrets.compare_digest(digest, guard_mod.expected_digest(key, challenge, source, ran))
-        return good, int(foreign) if foreign.isdigit() else 0
+            return None
+        return guard_mod.parse_answer(value.get("data", {}).get("text/plain", ""), count)
+
+    def _signed(self, r, key, challenge, source, count):
+        """Did the hook sign the ``count`` fields of this answer for this challenge and source?"""
+        answer = self._answer(r, count + 1)
+        if answer is None:
+            return False
+        fields, signature = answer[:-1], answer[-1]
+        return secrets.compare_digest(signature, guard_mod.expected_digest(key, challenge, source, fields))
 
     def _check_record(self, r, key, challenge, source):
+        """A check's record from the hook's signed answer only: what the check printed, as captured
+        in the kernel by the hook, its exception, the answer's threads. Nothing else the kernel
+        published for this request counts (code wrapped around the hook could publish anything)."""
         if r.status in ("timeout", "deadline"):
-            return Record(r.status, r.outputs, truncated=r.truncated)
+            return Record(r.status)
+        count = len(guard_mod.CHECK_FIELDS)
         value = r.user_expressions.get("g", {})
         if r.status == "ok" and value.get("status") == "error":
-            return Record("error", r.outputs, value.get("ename", "Error"), str(value.get("evalue", ""))[:2000],
-                          r.truncated)
-        ok, foreign = self._verify(r, key, challenge, source, ran=True)
-        if not ok:
-            return Record("tampered", r.outputs, truncated=r.truncated,
-                          detail="the check did not run as the grader sent it (the grader's guard was replaced "
-                                 "or the check's code was changed)")
+            return Record("error", [], value.get("ename", "Error"), str(value.get("evalue", ""))[:2000])
+        if not self._signed(r, key, challenge, source, count):
+            return Record("tampered", [], detail="the check did not run as the grader sent it (the grader's "
+                                                 "guard was replaced or the check's code was changed)")
+        fields = dict(zip(guard_mod.CHECK_FIELDS, self._answer(r, count + 1)))
+        outputs = [(kind, fields[kind]) for kind in ("stdout", "stderr") if fields[kind]]
+        truncated = fields["truncated"] == "True"
+        foreign = int(fields["foreign"]) if fields["foreign"].isdigit() else 0
         if foreign:
-            return Record("tampered", r.outputs, truncated=r.truncated,
+            return Record("tampered", outputs, truncated=truncated,
                           detail=f"{foreign} thread(s) started by an answer were still running during the check")
-        return Record("ok", r.outputs, truncated=r.truncated)
+        if fields["ename"]:
+            return Record("error", outputs, fields["ename"], fields["evalue"], truncated)
+        return Record("ok", outputs, truncated=truncated)
 
 
 def _culprit(plan, run):
@@ -505,6 +519,15 @@ def _answer_failure(record, timeout):
             "run the cell in Jupyter, read the error and fix it")
 
 
+def by_stream(outputs):
+    """Outputs joined per stream (the hook captures a check's stdout and stderr apart, so the
+    order between the two is not compared)."""
+    joined = {}
+    for kind, text in outputs:
+        joined[kind] = joined.get(kind, "") + text
+    return joined
+
+
 def score(reference, table, plan, records, killed, timeout, missing, partial=False):
     """The ExerciseResults of a run (records by step number)."""
     step_of = {step.index: k for k, step in enumerate(plan)}
@@ -517,7 +540,8 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
         for index, points, hidden in entry["checks"]:
             rec = records.get(step_of[index]) or Record("not run")
             expected = outputs_text(plan[step_of[index]].expected or [])
-            ok = rec.status == "ok" and rec.outputs == (plan[step_of[index]].expected or []) and not rec.truncated
+            ok = (rec.status == "ok" and not rec.truncated
+                  and by_stream(rec.outputs) == by_stream(plan[step_of[index]].expected or []))
             message = {"ok": "" if ok else "the output differs from the reference",
                        "timeout": f"Timeout: ran longer than {timeout:g} s",
                        "deadline": "not run: the notebook's time limit was reached",
@@ -595,6 +619,8 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         box = sandbox or detect(limits)
         result.sandbox = box.note
         try:
+            if submission_path.is_symlink():  # (unpacked from an archive) it could point at the reference
+                raise ValueError(f"cannot read {submission_path} as a notebook: a symbolic link, not a file")
             if not submission_path.is_file():  # a FIFO would block the read, a directory cannot be read
                 raise ValueError(f"cannot read {submission_path} as a notebook: not a regular file")
             if submission_path.stat().st_size > 20 << 20:
@@ -755,7 +781,7 @@ def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=
     """
     from .report import write_csv, write_feedback
 
-    paths = sorted(p for p in Path(folder).glob("*.ipynb") if p.is_file() or p.exists())
+    paths = sorted(p for p in Path(folder).glob("*.ipynb") if p.is_file() or p.exists() or p.is_symlink())
     if not paths:
         raise GradingError(f"no .ipynb files in {folder}")
     def provisional(done):
