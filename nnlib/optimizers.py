@@ -17,8 +17,8 @@ from .parameter import Parameter
 from .training import TrainingDivergedError
 
 
-#: the largest norm ||w|| of all parameters together that an optimiser accepts: the square root of
-#: the largest float64, beyond which ||w||^2 overflows (see ``Optimizer``)
+#: The largest norm of all parameters together (the square root of the largest float64, about
+#: 1.3e154) that a step inside ``train`` accepts; beyond it the squared norm overflows (see ``Optimizer``).
 MAX_NORM = math.sqrt(np.finfo(np.float64).max)
 
 
