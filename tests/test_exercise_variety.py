@@ -186,3 +186,45 @@ def test_the_digits_exercise_stays_fast():
     elapsed = time.perf_counter() - start
     assert passes(results)
     assert elapsed < 8.0, f"digits exercise took {elapsed:.1f} s"
+
+
+# --------------------------------------------------------------------------- interpretation questions
+def with_answer(stem, exercise, source):
+    """The solution's answer cells of ``exercise`` with the last one (the question) replaced by ``source``."""
+    nb = notebook(stem)
+    sources = [nb.cells[i].source for i in ex.exercise_cells(nb)[exercise]["answers"]]
+    return "\n".join(sources[:-1] + [source])
+
+
+# (set, exercise, a wrong answer to its interpretation question, a word of the hint it must get)
+INTERPRETATION_SLIPS = [
+    ("03_forward_propagation", "ex6", 'choice = "A"', "5 activations"),
+    ("03_forward_propagation", "ex6", 'choice = "B"', "broadcasting"),
+    ("04_losses", "ex4", "mse_shift, mae_shift = 72.0, 72.0", "median"),
+    ("04_losses", "ex4", "mse_shift, mae_shift = 360.0, 0.0", "360 / 5"),
+    ("06_softmax_backprop", "ex2", "loss_change, lowered_most = 0.07, 2", "negative"),
+    ("06_softmax_backprop", "ex2", "loss_change, lowered_most = -0.07, 3", "largest positive"),
+    ("10_training_in_practice", "ex4", "smallest_patience = 5", "epoch 6"),
+    ("10_training_in_practice", "ex4", "smallest_patience = 7", "one less"),
+    ("10_training_in_practice", "ex4", "smallest_patience = 4", "not count"),
+]
+
+
+@pytest.mark.parametrize("stem, exercise, source, word", INTERPRETATION_SLIPS,
+                         ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "")
+def test_a_wrong_interpretation_answer_passes_the_visible_checks_and_fails_a_hidden_one(stem, exercise, source, word):
+    # the visible checks only say the answer has the right form: their output does not give the answer away
+    results = run(stem, exercise, with_answer(stem, exercise, source))
+    visible = [printed == stored for cell, printed, stored in results if "hidden" not in cell.metadata["tags"]]
+    assert visible and all(visible)
+    assert not passes(results)
+    assert word in (chosen_hint(results) or "")
+
+
+@pytest.mark.parametrize("stem, exercise", sorted({(s, e) for s, e, *_ in INTERPRETATION_SLIPS}))
+def test_the_interpretation_questions_accept_their_answer_and_compute_the_truth(stem, exercise):
+    nb = notebook(stem)
+    assert passes(run(stem, exercise, with_answer(stem, exercise, nb.cells[ex.exercise_cells(nb)[exercise]["answers"][-1]].source)))
+    # the hidden check computes what is right from the problem's data: no answer letter or number in its text
+    hidden = [nb.cells[i].source for i, _, is_hidden in ex.exercise_cells(nb)[exercise]["checks"] if is_hidden][-1]
+    assert "72" not in hidden and "-0.07" not in hidden and "== 6" not in hidden
