@@ -10,9 +10,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import nnlib as nn  # noqa: E402
-from nnlib import boolean  # noqa: E402
-from nnlib.ensemble import train_sigmoid_mlps  # noqa: E402
-from nnlib.playground import Playground, probability_grid  # noqa: E402
+from nnlib.chapters import boolean  # noqa: E402
+from nnlib.chapters.ensemble import train_sigmoid_mlps  # noqa: E402
+from nnlib.chapters.playground import Playground, probability_grid  # noqa: E402
 from nnlib.plots import boundaries, softmax as softmax_plots  # noqa: E402
 
 
@@ -22,7 +22,7 @@ def close_figures():
     plt.close("all")
 
 
-# --- nnlib.boolean -------------------------------------------------------------------------
+# --- nnlib.chapters.boolean -------------------------------------------------------------------------
 
 def test_truth_table_inputs_order_matches_the_datasets_module():
     assert np.array_equal(boolean.truth_table_inputs(2), nn.datasets.BOOLEAN_INPUTS)
@@ -119,7 +119,7 @@ def test_function_names_cover_the_sixteen_functions():
     assert boolean.FUNCTION_NAMES[6] == "XOR" and boolean.FUNCTION_NAMES[9] == "XNOR"
 
 
-# --- nnlib.ensemble --------------------------------------------------------------------------
+# --- nnlib.chapters.ensemble --------------------------------------------------------------------------
 
 def test_ensemble_matches_nnlib_train_seed_by_seed():
     X, y = nn.datasets.truth_table("xor")
@@ -171,7 +171,7 @@ def test_ensemble_rejects_bad_arguments(kwargs, message):
         train_sigmoid_mlps(arguments.pop("seeds"), arguments.pop("sizes"), X, y, **arguments)
 
 
-# --- nnlib.playground ------------------------------------------------------------------------
+# --- nnlib.chapters.playground ------------------------------------------------------------------------
 
 def test_playground_learns_circles_and_is_reproducible():
     a = Playground("circles", hidden=(4,), activation="tanh", lr=0.03, seed=1)

@@ -13,11 +13,11 @@ import pytest  # noqa: E402
 
 import nnlib as nn  # noqa: E402
 from nnlib import search  # noqa: E402
-from nnlib.deep_networks import deep_mlp  # noqa: E402
+from nnlib.chapters.deep_networks import deep_mlp  # noqa: E402
 from nnlib.diagnostics import WeightRecorder, gradient_norms  # noqa: E402
 from nnlib.plots import gradients as gplots  # noqa: E402
 from nnlib.plots import optimizers as oplots  # noqa: E402
-from nnlib.surfaces import NarrowValley, trajectory  # noqa: E402
+from nnlib.chapters.surfaces import NarrowValley, trajectory  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -61,7 +61,7 @@ def test_explorer_draws_a_picture():
 
 
 def test_degree_nine_interpolates_and_overfits():
-    from nnlib.polynomial import evaluate_polynomial, fit_polynomial, mse
+    from nnlib.chapters.polynomial import evaluate_polynomial, fit_polynomial, mse
 
     x, y, xv, yv = _toy()
     val = [mse(evaluate_polynomial(fit_polynomial(x, y, d), xv), yv) for d in range(10)]

@@ -68,3 +68,52 @@ def test_the_package_loads_its_names_on_first_use():
         assert "no attribute 'no_such_name'" in str(error)
     else:
         raise AssertionError("a missing name must raise AttributeError")
+
+
+CORE_MODULES = {"_validation", "activations", "callbacks", "datasets", "diagnostics", "gradcheck", "initializers",
+                "layers", "losses", "metrics", "network", "normalization", "optimizers", "parameter",
+                "perceptron", "regularization", "residual", "search", "serialization", "splits", "training"}
+SUBPACKAGES = {"chapters", "plots", "explorers", "grade", "exercises", "bench"}
+
+
+def test_the_top_level_holds_the_numeric_core_only():
+    """nnlib/*.py is the library a student reads; chapter helpers and tooling live in subpackages."""
+    from pathlib import Path
+
+    root = Path(nn.__file__).parent
+    modules = {p.stem for p in root.glob("*.py")} - {"__init__"}
+    assert modules == CORE_MODULES, sorted(modules ^ CORE_MODULES)
+    folders = {p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == SUBPACKAGES, sorted(folders ^ SUBPACKAGES)
+
+
+def test_no_upward_imports():
+    """The core imports no subpackage; chapters/ and plots/ import neither the explorers nor the grader."""
+    import ast
+    from pathlib import Path
+
+    root = Path(nn.__file__).parent
+    above = {"core": ("chapters", "plots", "explorers", "grade", "exercises", "bench"),
+             "chapters": ("plots", "explorers", "grade", "exercises", "bench"),
+             "plots": ("explorers", "grade", "exercises", "bench")}
+    offences = []
+    for layer, forbidden in above.items():
+        files = sorted(root.glob("*.py")) if layer == "core" else sorted((root / layer).glob("*.py"))
+        for path in files:
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.ImportFrom):
+                    base = node.module or ""
+                    if node.level:  # relative: resolve against the file's package
+                        package = [] if layer == "core" else [layer]
+                        package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                        base = ".".join(["nnlib", *package, *([base] if base else [])])
+                    names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                for name in names:
+                    parts = name.split(".")
+                    if parts[0] == "nnlib" and len(parts) > 1 and parts[1] in forbidden:
+                        offences.append(f"{path.relative_to(root)} imports {name}")
+    assert not offences, offences

@@ -1,10 +1,10 @@
-"""nnlib.diagnostics and nnlib.deep_networks: per-layer gradient norms, weight recording."""
+"""nnlib.diagnostics and nnlib.chapters.deep_networks: per-layer gradient norms, weight recording."""
 
 import numpy as np
 import pytest
 
 import nnlib as nn
-from nnlib.deep_networks import deep_mlp
+from nnlib.chapters.deep_networks import deep_mlp
 from nnlib.diagnostics import WeightRecorder, dense_layers, gradient_norms, layer_gradient_norms
 from nnlib.residual import Residual
 

@@ -112,7 +112,7 @@ def test_generated_notebook_drops_hidden_and_keeps_visible_targets():
     ids = [c.id for c in nb.cells]
     # hidden checks and 'solution' cells gone; the cell that loads the check magic after the first code cell
     assert ids == ["intro", "cell-1", "nnlib-verdict", "cell-2", "cell-3", "cell-5"]
-    assert nb.cells[2].source.startswith("%load_ext nnlib.grading.verdict")
+    assert nb.cells[2].source.startswith("%load_ext nnlib.grade.verdict")
     by_id = {c.id: c for c in nb.cells}
     answer = by_id["cell-2"]
     assert answer.outputs == [] and answer.execution_count is None
@@ -143,7 +143,7 @@ def test_the_title_and_the_forbidden_helpers_are_said_in_the_student_version():
 
 
 def test_the_verdict_shows_expected_and_got():
-    from nnlib.grading import verdict
+    from nnlib.grade import verdict
 
     code, expected = verdict.split_cell(verdict.check_cell_source("print(1)\nprint(2)", "a = 1\nb = 2\n")[14:])
     assert code == "print(1)\nprint(2)\n" and expected == "a = 1\nb = 2\n"

@@ -1,4 +1,4 @@
-"""The grader (nnlib/grading/, run as nnlib.grade): full marks for the solutions, zero for the
+"""The grader (nnlib/grade/, run as nnlib.grade): full marks for the solutions, zero for the
 stubs, and no cheat on the backprop set scores more than the same wrong answer without it.
 
 Each grading run starts a sandboxed kernel (about 1.5-3 s), so the cheating and timeout
@@ -21,7 +21,7 @@ import pytest
 
 from nnlib import exercises as ex
 from nnlib import grade
-from nnlib.grading import verdict
+from nnlib.grade import verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ex.solution_files(ROOT / "solutions")
@@ -432,7 +432,7 @@ def test_cli_prints_the_table_and_exits_non_zero_below_full_marks(tmp_path):
 def test_grading_loads_no_notebook_validator():
     """The grader reads notebooks as JSON and drives the kernel with jupyter_client: neither
     nbformat nor jsonschema (a third of a second, more with rfc3987_syntax) is imported to grade."""
-    code = ("import sys; from nnlib.grading import grader; "
+    code = ("import sys; from nnlib.grade import grader; "
             "print(sorted(m for m in ('nbformat', 'jsonschema', 'rfc3987_syntax', 'numpy') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr

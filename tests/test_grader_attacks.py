@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from nnlib import exercises as ex
-from nnlib.grading import grader, sandbox
+from nnlib.grade import grader, sandbox
 
 from test_grader import BACKPROP, ROOT, WRONG_EX2, answer_cell, points, solved, table
 

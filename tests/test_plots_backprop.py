@@ -26,7 +26,7 @@ def close_figures():
 
 
 def note004_values():
-    net, X, Y = nn.examples.note004_network()
+    net, X, Y = nn.chapters.examples.note004_network()
     return net, X, Y, bp.graph_values(net, X, Y, LOSS_004)
 
 
@@ -68,7 +68,7 @@ def test_graph_values_gradients_agree_with_finite_differences():
 
 
 def test_graph_values_rejects_bad_input():
-    net, X, Y = nn.examples.note004_network()
+    net, X, Y = nn.chapters.examples.note004_network()
     with pytest.raises(TypeError, match="Sequential"):
         bp.graph_values(net.layers, X, Y, LOSS_004)
     with pytest.raises(ValueError, match="one sample"):
@@ -88,7 +88,7 @@ def test_computation_graph_shows_the_forward_and_backward_numbers():
     _, _, _, v = note004_values()
     fig = bp.plot_computation_graph(
         v, unit_names=[["i1", "i2"], ["h1", "h2"], ["o1", "o2"]],
-        weight_names=nn.examples.note004_weight_names(),
+        weight_names=nn.chapters.examples.note004_weight_names(),
     )
     assert isinstance(fig, matplotlib.figure.Figure)
     texts = "\n".join(figure_texts(fig))

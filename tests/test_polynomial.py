@@ -1,9 +1,9 @@
-"""Tests of nnlib.polynomial (chapter 10)."""
+"""Tests of nnlib.chapters.polynomial (chapter 10)."""
 
 import numpy as np
 import pytest
 
-from nnlib.polynomial import evaluate_polynomial, fit_polynomial, mse, polynomial_features
+from nnlib.chapters.polynomial import evaluate_polynomial, fit_polynomial, mse, polynomial_features
 
 
 def test_features():

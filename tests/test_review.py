@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnlib.review import QUESTIONS
+from nnlib.chapters.review import QUESTIONS
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "book" / "appendix_review.ipynb"
 

@@ -1,12 +1,12 @@
-"""nnlib.show: the number and table formatting the chapters print with."""
+"""nnlib.chapters.show: the number and table formatting the chapters print with."""
 
 import doctest
 
 import numpy as np
 import pytest
 
-import nnlib.show as show
-from nnlib.show import Table, fmt, fmt_list
+import nnlib.chapters.show as show
+from nnlib.chapters.show import Table, fmt, fmt_list
 
 
 def test_docstring_examples():

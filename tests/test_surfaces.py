@@ -1,10 +1,10 @@
-"""nnlib.surfaces: exact gradients against finite differences, trajectories, errors."""
+"""nnlib.chapters.surfaces: exact gradients against finite differences, trajectories, errors."""
 
 import numpy as np
 import pytest
 
 import nnlib as nn
-from nnlib.surfaces import NarrowValley, Rosenbrock, trajectory
+from nnlib.chapters.surfaces import NarrowValley, Rosenbrock, trajectory
 
 TOL = nn.gradcheck.TOLERANCE
 

@@ -11,7 +11,7 @@ import nnlib as nn
 
 @pytest.fixture
 def note004():
-    net, X, Y = nn.examples.note004_network()
+    net, X, Y = nn.chapters.examples.note004_network()
     loss = nn.MSE(reduction="sum", half=True)
     E, grad = loss.value_and_gradient(net.forward(X), Y)
     net.backward(grad)
@@ -19,7 +19,7 @@ def note004():
 
 
 def weight(net, name, attr="grad"):
-    layer, row, col = nn.examples.note004_weight_names()[name]
+    layer, row, col = nn.chapters.examples.note004_weight_names()[name]
     return getattr(net.dense_layers()[layer].W, attr)[row, col]
 
 
@@ -69,7 +69,7 @@ def test_note004_gradient_check(note004):
 
 @pytest.fixture
 def sheet5():
-    net, X, Y = nn.examples.sheet5_network()
+    net, X, Y = nn.chapters.examples.sheet5_network()
     out = net.forward(X)
     J, grad = nn.BCE().value_and_gradient(out, Y)
     net.backward(grad)

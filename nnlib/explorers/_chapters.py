@@ -115,7 +115,7 @@ def _optimizer_lr():
 
 
 def _trajectory():
-    from nnlib.surfaces import NarrowValley
+    from nnlib.chapters.surfaces import NarrowValley
 
     from .optimizers import TrajectoryExplorer
 

@@ -12,7 +12,7 @@ release (a deep backward pass takes a few milliseconds). ``to_html`` precomputes
 import ipywidgets as widgets
 import numpy as np
 
-from nnlib.deep_networks import deep_mlp
+from nnlib.chapters.deep_networks import deep_mlp
 from nnlib.diagnostics import gradient_norms
 from nnlib.initializers import normal
 from nnlib.losses import BinaryCrossEntropy

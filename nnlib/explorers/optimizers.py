@@ -4,7 +4,7 @@
   training loss per epoch of full-batch gradient descent, and says when training diverged
   (the numbers come from ``run_learning_rate``, which the chapter's static figure uses too).
 - ``TrajectoryExplorer``: an optimiser, its learning rate and beta; the figure shows its path
-  on a 2-D loss surface (``nnlib.surfaces.trajectory``).
+  on a 2-D loss surface (``nnlib.chapters.surfaces.trajectory``).
 
 Each keeps one figure and updates it in place (see ``nnlib.explorers._render``); ``to_html``
 precomputes it over a grid of settings for the HTML book.
@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from nnlib.optimizers import SGD, Adam, Momentum, RMSProp
-from nnlib.surfaces import trajectory
+from nnlib.chapters.surfaces import trajectory
 from nnlib.training import TrainingDivergedError, train
 from ._render import Explorer, LiveFigure
 

@@ -2,7 +2,7 @@
 
 Choose a data set, the hidden layer sizes, the activation and the learning rate; press "train"
 (or the play button) and watch the decision boundary and the loss curve change as nnlib trains
-the network (``nnlib.playground.Playground``, the class behind the chapter's figures). The epoch
+the network (``nnlib.chapters.playground.Playground``, the class behind the chapter's figures). The epoch
 slider is the training so far: "train" and each tick of the play control move it forward by
 ``epochs_per_step``; dragging it back retrains from the start (the same seed, so the same run).
 
@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from ..playground import DATASETS, HIDDEN_ACTIVATIONS, Playground
+from ..chapters.playground import DATASETS, HIDDEN_ACTIVATIONS, Playground
 from ..plots.boundaries import CLASS_COLOURS, PROBABILITY_CMAP
 from ._render import Explorer, LiveFigure
 

@@ -1,6 +1,6 @@
 """The review quiz of ``book/appendix_review.ipynb``: Sheet 5's short answers as an interactive quiz.
 
-One block per question of ``nnlib.review.QUESTIONS``: the question, its choices as radio buttons,
+One block per question of ``nnlib.chapters.review.QUESTIONS``: the question, its choices as radio buttons,
 a "Check" button that says right or wrong, and a "Show answer" button that reveals the full answer.
 Needs a running Jupyter kernel; the HTML book shows the same questions with the answers behind a
 toggle instead. Only HTML widgets are used (no ``Output`` widget), so it also runs headless.
@@ -11,7 +11,7 @@ import re
 
 import ipywidgets as widgets
 
-from ..review import QUESTIONS
+from ..chapters.review import QUESTIONS
 
 
 def _plain(markdown):
@@ -22,7 +22,7 @@ def _plain(markdown):
 
 
 class ReviewQuiz:
-    """An interactive quiz over ``questions`` (default: all of ``nnlib.review.QUESTIONS``).
+    """An interactive quiz over ``questions`` (default: all of ``nnlib.chapters.review.QUESTIONS``).
 
     >>> ReviewQuiz()          # in Jupyter: choose, press Check, or Show answer
 

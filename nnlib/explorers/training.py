@@ -1,7 +1,7 @@
 """The explorer of chapter 10 (``book/10_training_in_practice.ipynb``): a polynomial's degree
 and its L2 strength against training and validation error.
 
-The fit comes from ``nnlib.polynomial`` (``fit_polynomial``, ``evaluate_polynomial``), like the
+The fit comes from ``nnlib.chapters.polynomial`` (``fit_polynomial``, ``evaluate_polynomial``), like the
 chapter's static grid of fits (``nnlib.plots.training.plot_polynomial_fits``). One figure is kept
 and updated in place (see ``nnlib.explorers._render``); ``to_html`` precomputes it for the book.
 """
@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..plots.training import TRAIN_COLOR, TRUE_COLOR, VAL_COLOR
-from ..polynomial import evaluate_polynomial, fit_polynomial, mse
+from ..chapters.polynomial import evaluate_polynomial, fit_polynomial, mse
 from ._render import Explorer, LiveFigure
 
 

@@ -97,7 +97,7 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
     in red, dE/dw. On the far right: the loss E and dE/d(out) of each output.
     ``unit_names``: one list of names per layer, inputs first (e.g. [["i1", "i2"], ["h1", "h2"],
     ["o1", "o2"]]). ``weight_names``: {name: (layer index, row, column)} as
-    ``nnlib.examples.note004_weight_names()`` returns. ``show_backward=False`` shows only the
+    ``nnlib.chapters.examples.note004_weight_names()`` returns. ``show_backward=False`` shows only the
     forward pass (the first half of the algorithm).
     """
     sizes = [len(values["x"])] + [len(a) for a in values["a"]]

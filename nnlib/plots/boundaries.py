@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
-from ..playground import probability_grid
+from ..chapters.playground import probability_grid
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e")  # class 0 blue, class 1 orange
 #: P(class 1) from 0 (blue) through 0.5 (white) to 1 (orange), matching the point colours

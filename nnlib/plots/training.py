@@ -4,7 +4,7 @@ the confusion matrix and misclassified digits. Each function returns a matplotli
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..polynomial import evaluate_polynomial, fit_polynomial, mse
+from ..chapters.polynomial import evaluate_polynomial, fit_polynomial, mse
 
 TRAIN_COLOR, VAL_COLOR, TRUE_COLOR = "tab:blue", "tab:orange", "0.55"
 

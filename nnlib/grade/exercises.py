@@ -12,7 +12,7 @@ The cell format (see CONTRIBUTING.md, "Exercises"):
   metadata ``{"nnlib": {"exercise": "ex1", "points": 1}}``.
 
 Compatible extensions: a check cell may carry ``"hint"`` and ``"mistakes"`` in its ``nnlib``
-metadata (shown by the grader when the check fails; see :func:`nnlib.grading.grader.choose_hint`),
+metadata (shown by the grader when the check fails; see :func:`nnlib.grade.grader.choose_hint`),
 an answer cell ``"forbidden"`` (nnlib functions its answer may not call while graded) and
 ``"partial"``, and any cell tagged ``solution`` (a markdown cell that discusses the answer, say)
 is dropped from the student version.
@@ -20,8 +20,8 @@ is dropped from the student version.
 The student version differs from the solution in four more ways: the title "# Solutions N."
 becomes "# Exercises N.", an answer cell with forbidden helpers says so in a first comment line,
 and every visible check whose output is plain printed text becomes a ``%%nnlib_check`` cell
-(:mod:`nnlib.grading.verdict`) that prints expected and got side by side, with the cell
-``%load_ext nnlib.grading.verdict`` after the first code cell to load it.
+(:mod:`nnlib.grade.verdict`) that prints expected and got side by side, with the cell
+``%load_ext nnlib.grade.verdict`` after the first code cell to load it.
 
 Instructor command (from the repository root)::
 
@@ -29,7 +29,7 @@ Instructor command (from the repository root)::
     python -m nnlib.exercises --check    # exit 1 if a committed exercise notebook is stale
 
 The output is deterministic (same bytes on every run), so a test can assert that
-regenerating reproduces the committed exercises exactly. ``nnlib.grading.grader`` uses
+regenerating reproduces the committed exercises exactly. ``nnlib.grade.grader`` uses
 :func:`exercise_cells` to find what to grade.
 """
 
@@ -318,7 +318,7 @@ def make_exercise(solution, set_name):
     if uses_verdict:
         first_code = next(k for k, c in enumerate(nb.cells) if c.cell_type == "code")
         load = nbformat.v4.new_code_cell(
-            "%load_ext nnlib.grading.verdict\n# check cells show what they expect next to what you got")
+            "%load_ext nnlib.grade.verdict\n# check cells show what they expect next to what you got")
         load.id = "nnlib-verdict"
         load.metadata = {"editable": False, "deletable": False}
         nb.cells.insert(first_code + 1, load)
@@ -416,6 +416,3 @@ def main(argv=None):
         return 1
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,10 +14,10 @@ With ``residual=True`` each of the (depth - 1) middle blocks becomes
 x + act(BN(Dense(x))) (``nnlib.residual.Residual``).
 """
 
-from .layers import ACTIVATION_LAYERS, Dense
-from .network import Sequential
-from .normalization import BatchNorm
-from .residual import Residual
+from ..layers import ACTIVATION_LAYERS, Dense
+from ..network import Sequential
+from ..normalization import BatchNorm
+from ..residual import Residual
 
 
 def deep_mlp(n_in, width, depth, n_out, *, hidden="sigmoid", output="sigmoid", init="xavier",

@@ -17,8 +17,8 @@ drive a network's weights.
 
 import numpy as np
 
-from ._validation import positive_number
-from .parameter import Parameter
+from .._validation import positive_number
+from ..parameter import Parameter
 
 
 def _as_points(owner, w):
@@ -103,7 +103,7 @@ def trajectory(surface, make_optimizer, start, steps):
     learning rate can be drawn too.
     """
     if not isinstance(surface, Surface):
-        raise TypeError(f"trajectory: surface must be an nnlib.surfaces Surface, got {type(surface).__name__}")
+        raise TypeError(f"trajectory: surface must be an nnlib.chapters.surfaces Surface, got {type(surface).__name__}")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"trajectory: steps must be a positive integer, got {steps!r}")
     w = Parameter("w", _as_points("trajectory", start))

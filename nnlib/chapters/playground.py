@@ -13,11 +13,11 @@ BCE loss, trained full batch by Adam (or plain gradient descent with
 
 import numpy as np
 
-from . import datasets
-from .losses import BCE
-from .network import mlp
-from .optimizers import SGD, Adam
-from .training import train
+from .. import datasets
+from ..losses import BCE
+from ..network import mlp
+from ..optimizers import SGD, Adam
+from ..training import train
 
 #: The data sets by name; each is a function f(n, rng) returning X (n, 2) and y (n, 1).
 DATASETS = {

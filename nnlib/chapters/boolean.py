@@ -22,9 +22,9 @@ is enough. Networks are nnlib ``Sequential`` objects in the book's convention
 
 import numpy as np
 
-from .layers import Dense, Step
-from .network import Sequential
-from .perceptron import Perceptron
+from ..layers import Dense, Step
+from ..network import Sequential
+from ..perceptron import Perceptron
 
 #: names of the 16 boolean functions of two inputs, by ``nnlib.datasets.boolean_function`` index
 #: (the index's bits, most significant first, are the outputs on (0,0), (0,1), (1,0), (1,1))

@@ -411,6 +411,3 @@ def main(argv=None):
                 print(f"{label}: {seconds:.1f} s" + ("" if status == 0 else f" (exit status {status})"))
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

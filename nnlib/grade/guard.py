@@ -419,7 +419,7 @@ def _nnlib_grading_setup(params):
 
     def run_check(challenge, source, name):
         """Restore the snapshot, run the check with its output captured here, sign the result.
-        Returns the fields of the answer (see nnlib.grading.guard.check_fields)."""
+        Returns the fields of the answer (see nnlib.grade.guard.check_fields)."""
         keep = []
         try:
             return checked(keep, challenge, source, name)
@@ -538,7 +538,7 @@ def _nnlib_grading_setup(params):
     def make_guard(audit):
         # (its one closure cell is its own: an answer that rewrites it changes nothing the hook uses)
         def guard(event, box):
-            """Restore the kernel, or run a check: the hook does both, see nnlib.grading.guard."""
+            """Restore the kernel, or run a check: the hook does both, see nnlib.grade.guard."""
             audit(event, box)
             return box[4]
         return guard
@@ -553,7 +553,7 @@ def _nnlib_grading_setup(params):
 
 _nnlib_grading_forbidden = _nnlib_grading_setup(__PARAMS__)
 del _nnlib_grading_setup
-print("nnlib.grading setup done; forbidden helpers:", ", ".join(_nnlib_grading_forbidden) or "none")
+print("nnlib.grade setup done; forbidden helpers:", ", ".join(_nnlib_grading_forbidden) or "none")
 del _nnlib_grading_forbidden
 '''
 

@@ -7,8 +7,8 @@ Chapters 3 and 5 and the tests recompute every figure of the notes from these.
 
 import numpy as np
 
-from .layers import Dense, Linear, Sigmoid
-from .network import Sequential
+from ..layers import Dense, Linear, Sigmoid
+from ..network import Sequential
 
 
 def note004_network():

@@ -29,15 +29,15 @@ How a notebook is graded
    notebook metadata (``nnlib.exercise_set``) or by the file name, else the solution whose
    answer-cell ids the submission holds. Only the *source* of the submission's answer cells is
    used (matched by cell id, else by exercise name); its outputs, checks and metadata are ignored.
-2. A kernel starts in a sandbox (:mod:`nnlib.grading.sandbox`: bubblewrap with no network, a
+2. A kernel starts in a sandbox (:mod:`nnlib.grade.sandbox`: bubblewrap with no network, a
    private /tmp as working folder, read-only code, an unprivileged uid, CPU/memory/file/process
    limits, a clean environment; a stated fallback without bubblewrap). The working folder holds
    nothing: no reference, no expected output, no result file. Why bubblewrap: one Debian package,
    no daemon and no configuration, it builds the namespaces (mount, PID, network) per command
    line, ``--die-with-parent`` takes every process of the submission down with the kernel, and
    it composes with ``setpriv`` (the uid) and ``setrlimit`` (the limits), all standard tools.
-3. The grader drives the kernel itself (:mod:`nnlib.grading.kernel`, jupyter_client over Unix
-   sockets): the guard setup (:mod:`nnlib.grading.guard`), then the reference's cells in order,
+3. The grader drives the kernel itself (:mod:`nnlib.grade.kernel`, jupyter_client over Unix
+   sockets): the guard setup (:mod:`nnlib.grade.guard`), then the reference's cells in order,
    with the submitted answers in place of its answer cells. Expected outputs stay in the
    grader's process: it compares what the kernel publishes with the reference's stored output.
    Nothing comes back through a file, so there is no report to forge.
@@ -57,7 +57,7 @@ hidden checks fail, and the exercise with them); ``--partial`` (or ``nnlib.parti
 an answer cell) gives the points of each passed check. Class mode always finishes: every
 submission gets a row, the CSV is written atomically by the grader after every kernel is gone.
 
-What remains possible inside one Python process (documented in :mod:`nnlib.grading.guard`):
+What remains possible inside one Python process (documented in :mod:`nnlib.grade.guard`):
 code that runs *during* a check (the student's own function) rewriting the interpreter at that
 moment, or wrapping the grader's guard function, can forge a verdict the kernel computes; hidden
 checks that print values (compared by the grader) cannot be forged that way without computing
@@ -286,7 +286,7 @@ def build_merged(reference, table, answers, stubbed=(), guard_name="_nnlib_guard
     never receives them), answer cells hold the submitted source and no outputs.
     """
     plan = build_plan(reference, table, answers, stubbed)
-    cells = [_code_cell(f"# guard setup: nnlib.grading.guard.setup_source(..., {guard_name!r}, ...)")]
+    cells = [_code_cell(f"# guard setup: nnlib.grade.guard.setup_source(..., {guard_name!r}, ...)")]
     roles = [("guard", None, None)]
     for step in plan:
         ref_cell = reference["cells"][step.index]
@@ -361,7 +361,7 @@ class _Run:
                 _LIVE.discard(kernel)
 
     def _steps(self, kernel):
-        event = f"nnlib.grading.{secrets.token_hex(8)}"
+        event = f"nnlib.grade.{secrets.token_hex(8)}"
         key = secrets.token_hex(32)
         guard_name = f"_nnlib_guard_{secrets.token_hex(4)}"
         run_dir = Path(kernel._tmp.name) / "run"

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import sigmoid
-from .network import mlp
+from ..activations import sigmoid
+from ..network import mlp
 
 
 @dataclass

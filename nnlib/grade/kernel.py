@@ -1,6 +1,6 @@
 """One IPython kernel in its sandbox, driven from the grader's process with jupyter_client.
 
-The grader starts ``python -m ipykernel_launcher`` through :mod:`nnlib.grading.sandbox` and talks
+The grader starts ``python -m ipykernel_launcher`` through :mod:`nnlib.grade.sandbox` and talks
 to it over ZeroMQ ``ipc`` sockets in a folder of their own (Unix sockets reach into the sandbox's
 empty network namespace; TCP would not). It sends each cell as an ``execute_request`` and reads
 what the kernel publishes: the outputs are compared with the reference in the grader, never in
