@@ -3,7 +3,7 @@
 A callback that returns True stops training. ``EarlyStopping`` watches the
 validation loss, remembers the weights of the best epoch, and stops when the
 validation loss has not improved for ``patience`` epochs, putting the best
-weights back. Chapter 10 (``book/10_training_in_practice.ipynb``).
+weights back. Chapter 11 (``book/11_training_in_practice.ipynb``).
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Tiny data sets: truth tables, and 2-D point clouds generated from an explicit rng.
 
-Nothing here downloads anything; the handwritten digits of chapter 10 come
+Nothing here downloads anything; the handwritten digits of chapter 11 come
 from scikit-learn's package files (``load_digits``), loaded only when asked.
 """
 
@@ -121,7 +121,7 @@ def load_digits():
 
     Returns X (1797, 64) scaled to [0, 1] and integer labels y (1797,).
     """
-    from sklearn.datasets import load_digits as _load  # imported here: only chapter 10 needs it
+    from sklearn.datasets import load_digits as _load  # imported here: only chapter 11 needs it
 
     data = _load()
     return data.data / 16.0, data.target.astype(np.int64)

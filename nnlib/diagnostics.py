@@ -1,6 +1,6 @@
 """Diagnostics for vanishing and exploding gradients.
 
-Chapter 9 (``book/09_vanishing_gradients.ipynb``) uses these to see the problem
+Chapter 10 (``book/10_vanishing_gradients.ipynb``) uses these to see the problem
 in numbers, as note 004 suggests ("draw a graph between weights and epoch"):
 
 - ``gradient_norms(net, loss, X, Y)``: one forward and backward pass, then the

@@ -1,6 +1,6 @@
 """Weight initialisers. Each takes a shape (n_in, n_out) and an explicit ``rng``.
 
-Chapter 9 (``book/09_vanishing_gradients.ipynb``) shows why the scale matters:
+Chapter 10 (``book/10_vanishing_gradients.ipynb``) shows why the scale matters:
 Xavier/Glorot keeps the variance of activations roughly constant through
 sigmoid/tanh layers, He does the same for ReLU layers (which zero half their inputs).
 """

@@ -335,7 +335,7 @@ class Dropout(Layer):
     """Inverted dropout: in training, zero each unit with probability ``rate`` and
     scale the survivors by 1 / (1 - rate), so the expected activation is unchanged
     and evaluation needs no rescaling. In evaluation mode it is the identity.
-    Chapter 10 (``book/10_training_in_practice.ipynb``) uses it.
+    Chapter 11 (``book/11_training_in_practice.ipynb``) uses it.
     """
 
     def __init__(self, rate, rng, name=None):

@@ -1,7 +1,7 @@
 """Loss functions. Each returns the batch value and its gradient with respect to
 its own input (the prediction), with the scale written in its docstring.
 
-Chapter 4 (``book/04_losses.ipynb``) compares them; chapter 5 and 6 use their
+Chapter 4 (``book/04_losses.ipynb``) compares them; chapter 5 and 7 use their
 gradients to start backpropagation.
 
 Usage: ``value = loss(prediction, target)``, ``grad = loss.gradient(prediction, target)``,
@@ -194,7 +194,7 @@ class CategoricalCrossEntropy(Loss):
     the softmax output p (clipped to [EPS, 1]); gradient -y / p / n.
     With from_logits=True the prediction is the logit z; the loss uses
     log_softmax(z) and the gradient is (softmax(z) - y) / n: the famous
-    "Y - y" of chapter 6 (``book/06_softmax_backprop.ipynb``).
+    "Y - y" of chapter 7 (``book/07_softmax_backprop.ipynb``).
     """
 
     def __init__(self, from_logits=False):

@@ -1,6 +1,6 @@
 """Classification metrics: predicted labels, accuracy and the confusion matrix.
 
-Chapter 10 (``book/10_training_in_practice.ipynb``) uses them on the handwritten digits.
+Chapter 11 (``book/11_training_in_practice.ipynb``) uses them on the handwritten digits.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Batch normalisation: standardise each feature over the batch, then scale and shift.
 
-Chapter 9 (``book/09_vanishing_gradients.ipynb``) uses it as a remedy for
+Chapter 10 (``book/10_vanishing_gradients.ipynb``) uses it as a remedy for
 vanishing and exploding gradients: whatever the scale of the weights before it,
 the layer's output has mean beta and standard deviation gamma, so a sigmoid or
 tanh after it works near its steep middle.

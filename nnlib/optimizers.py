@@ -1,6 +1,6 @@
 """Optimisers: each updates its parameters in place from their stored gradients.
 
-Chapter 8 (``book/08_optimizers.ipynb``) compares them. Write g for a
+Chapter 9 (``book/09_optimizers.ipynb``) compares them. Write g for a
 parameter's gradient, eta for the learning rate and t for the step count
 (starting at 1).
 
@@ -81,7 +81,7 @@ class Optimizer:
     the weights would stay huge and finite for ever. No sane training gets anywhere near the
     bound, and beyond it squares of the weights (an L2 penalty, a gradient norm) overflow.
     A hand-written loop calling ``step()`` decides itself what to do with huge but finite
-    weights (chapter 9 lets them overflow in the next forward pass). Either check costs one
+    weights (chapter 10 lets them overflow in the next forward pass). Either check costs one
     dot product w . w: it is NaN or inf if w holds NaN or inf, or if ||w|| > MAX_NORM.
     """
 
@@ -294,7 +294,7 @@ class Adam(Optimizer):
     With bias_correction=False it uses m and v directly, as Sheet 5 writes Adam.
     Since m and v start at zero, that step is (1 - beta1^t) / sqrt(1 - beta2^t) times
     the corrected one: with the defaults 3.2 times too large at t = 1, about 6.5 times
-    near t = 10, and still 1.26 times at t = 1000 (chapter 8, ``book/08_optimizers.ipynb``).
+    near t = 10, and still 1.26 times at t = 1000 (chapter 9, ``book/09_optimizers.ipynb``).
     """
 
     def __init__(self, parameters, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True):
@@ -328,7 +328,7 @@ def clip_gradient_norm(parameters, max_norm):
 
     norm = sqrt(sum over parameters of ||g||^2); if norm > max_norm every g is
     multiplied by max_norm / norm (the direction is kept). Returns the norm
-    before clipping. Chapter 9 uses it against exploding gradients.
+    before clipping. Chapter 10 uses it against exploding gradients.
     If the squares overflow (gradients of 1e200), the norm is computed again as
     s * sqrt(sum (g / s)^2) with s the largest abs(g). NaN or inf gradients are refused.
     """

@@ -9,7 +9,7 @@ so the penalty lambda R adds lambda W to each weight gradient, and a gradient st
 becomes W <- W - eta (dL/dW + lambda W) = (1 - eta lambda) W - eta dL/dW: the weights
 shrink a little every step ("weight decay"). Biases are not penalised by default
 (they shift a unit, they do not make the function wiggly).
-Chapter 10 (``book/10_training_in_practice.ipynb``).
+Chapter 11 (``book/11_training_in_practice.ipynb``).
 """
 
 import numpy as np

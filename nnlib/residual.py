@@ -1,6 +1,6 @@
 """A residual (skip) connection: out = x + F(x).
 
-Chapter 9 (``book/09_vanishing_gradients.ipynb``) uses it against vanishing
+Chapter 10 (``book/10_vanishing_gradients.ipynb``) uses it against vanishing
 gradients. F is a short stack of layers whose output has the input's shape.
 Backward, given G = dL/d(out)::
 

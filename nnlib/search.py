@@ -1,6 +1,6 @@
 """Random hyperparameter search, coarse to fine (Sheet 5, question 7).
 
-Chapter 8 (``book/08_optimizers.ipynb``) tunes a learning rate and a momentum
+Chapter 9 (``book/09_optimizers.ipynb``) tunes a learning rate and a momentum
 with it. A search space maps each hyperparameter to (low, high, scale):
 
     space = {"lr": (1e-4, 10.0, "log"), "one_minus_beta": (0.01, 0.5, "log")}

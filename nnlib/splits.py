@@ -5,7 +5,7 @@ The training set fits the parameters, the validation set chooses hyperparameters
 estimate how the chosen model does on new data. Sheet 5 recommends 60/20/20 for
 ordinary data sets and 98/1/1 when the data set is huge: one percent of a
 million examples is still 10,000 examples, plenty for an estimate.
-Chapter 10 (``book/10_training_in_practice.ipynb``).
+Chapter 11 (``book/11_training_in_practice.ipynb``).
 """
 
 import numpy as np

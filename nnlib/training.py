@@ -2,7 +2,7 @@
 
 batch_size=1 is stochastic gradient descent, batch_size=k mini-batch, and
 batch_size=None (or n) full-batch gradient descent. Chapter 5 writes the loop
-out by hand; chapter 8 (``book/08_optimizers.ipynb``) compares the three.
+out by hand; chapter 9 (``book/09_optimizers.ipynb``) compares the three.
 """
 
 import math
@@ -140,7 +140,7 @@ def train(net, loss, optimizer, X, Y, *, epochs, batch_size=None, rng=None, shuf
     batch_size: 1, k or None (full batch). Shuffling each epoch needs an explicit
     ``rng`` (np.random.default_rng(seed)) so that runs are reproducible.
     validation: optional (X_val, Y_val). callback(epoch, history) may return True to stop
-    (early stopping, chapter 10).
+    (early stopping, chapter 11).
     Raises TrainingDivergedError, naming the learning rate, when a step diverges (the loss or
     the parameters become NaN or inf, or the parameters' norm passes about 1.3e154; see
     ``train_step``), on any step including the last.

@@ -1,4 +1,4 @@
-"""Tests of nnlib.callbacks.EarlyStopping (chapter 10)."""
+"""Tests of nnlib.callbacks.EarlyStopping (chapter 11)."""
 
 import numpy as np
 import pytest

@@ -73,13 +73,13 @@ def chosen_hint(results):
 # (set, exercise, another correct answer)
 EQUIVALENT = [
     ("04_losses", "ex6", "dL_dz = sp.exp(z) / (1 + sp.exp(z)) - y"),
-    ("06_softmax_backprop", "ex6",
+    ("07_softmax_backprop", "ex6",
      "S = sp.exp(z1) + sp.exp(z2) + sp.exp(z3)\n"
      "dL_dz = [sp.exp(z1) / S - y1, sp.exp(z2) / S - y2, sp.exp(z3) / S - 1 + y1 + y2]"),
-    ("09_vanishing_gradients", "ex5", "dtanh_dx = 4 / (sp.exp(x) + sp.exp(-x)) ** 2"),
-    ("09_vanishing_gradients", "ex6", "largest_factor = 1 / 4 ** 10"),
-    ("08_optimizers", "ex6", "c = 10"),
-    ("07_xor_xnor", "ex6", 'choice = " c "'),
+    ("10_vanishing_gradients", "ex5", "dtanh_dx = 4 / (sp.exp(x) + sp.exp(-x)) ** 2"),
+    ("10_vanishing_gradients", "ex6", "largest_factor = 1 / 4 ** 10"),
+    ("09_optimizers", "ex6", "c = 10"),
+    ("08_xor_xnor", "ex6", 'choice = " c "'),
 ]
 
 
@@ -93,11 +93,11 @@ SLIPS = [
     ("04_losses", "ex6", "dL_dz = y - 1 / (1 + sp.exp(-z))", "sign"),
     ("04_losses", "ex6", "a = 1 / (1 + sp.exp(-z))\ndL_dz = (a - y) * a * (1 - a)", "1/2 (a - y)^2"),
     ("04_losses", "ex6", "dL_dz = 0.5", "sympy functions"),
-    ("06_softmax_backprop", "ex6", "dL_dz = [Y[k] * (1 - Y[k]) - ys[k] for k in range(3)]", "delta_jk"),
-    ("09_vanishing_gradients", "ex5", "dtanh_dx = sp.tanh(x) * (1 - sp.tanh(x))", "sigmoid's pattern"),
-    ("09_vanishing_gradients", "ex6", "largest_factor = 0.25 ** 9", "count the factors"),
-    ("09_vanishing_gradients", "ex6", "largest_factor = 1.0", "tanh"),
-    ("08_optimizers", "ex6", "c = 1.0", "averaged form"),
+    ("07_softmax_backprop", "ex6", "dL_dz = [Y[k] * (1 - Y[k]) - ys[k] for k in range(3)]", "delta_jk"),
+    ("10_vanishing_gradients", "ex5", "dtanh_dx = sp.tanh(x) * (1 - sp.tanh(x))", "sigmoid's pattern"),
+    ("10_vanishing_gradients", "ex6", "largest_factor = 0.25 ** 9", "count the factors"),
+    ("10_vanishing_gradients", "ex6", "largest_factor = 1.0", "tanh"),
+    ("09_optimizers", "ex6", "c = 1.0", "averaged form"),
     ("05_backpropagation", "ex6",
      "def numerical_gradient(f, x, h=1e-6):\n"
      "    g = np.zeros(x.shape)\n"
@@ -114,7 +114,7 @@ SLIPS = [
      "    return g\n"
      "relative_error = lambda a, g: 0.0\n",
      "put every entry of x back"),
-    ("10_training_in_practice", "ex6",
+    ("11_training_in_practice", "ex6",
      "def train_digits(X_train, y_train, rng):\n"
      "    net = nn.mlp([64, 10], output='softmax', rng=rng)\n"
      "    return lambda X: net.forward(X)\n",
@@ -179,10 +179,10 @@ def test_the_gradient_check_forbids_the_library_helpers():
 
 def test_the_digits_exercise_stays_fast():
     # reference answer, both checks; the grader allows 10 s per cell on a loaded machine
-    nb = notebook("10_training_in_practice")
+    nb = notebook("11_training_in_practice")
     answer = nb.cells[ex.exercise_cells(nb)["ex6"]["answers"][0]].source
     start = time.perf_counter()
-    results = run("10_training_in_practice", "ex6", answer)
+    results = run("11_training_in_practice", "ex6", answer)
     elapsed = time.perf_counter() - start
     assert passes(results)
     assert elapsed < 8.0, f"digits exercise took {elapsed:.1f} s"
@@ -202,11 +202,11 @@ INTERPRETATION_SLIPS = [
     ("03_forward_propagation", "ex6", 'choice = "B"', "broadcasting"),
     ("04_losses", "ex4", "mse_shift, mae_shift = 72.0, 72.0", "median"),
     ("04_losses", "ex4", "mse_shift, mae_shift = 360.0, 0.0", "360 / 5"),
-    ("06_softmax_backprop", "ex2", "loss_change, lowered_most = 0.07, 2", "negative"),
-    ("06_softmax_backprop", "ex2", "loss_change, lowered_most = -0.07, 3", "largest positive"),
-    ("10_training_in_practice", "ex4", "smallest_patience = 5", "epoch 6"),
-    ("10_training_in_practice", "ex4", "smallest_patience = 7", "one less"),
-    ("10_training_in_practice", "ex4", "smallest_patience = 4", "not count"),
+    ("07_softmax_backprop", "ex2", "loss_change, lowered_most = 0.07, 2", "negative"),
+    ("07_softmax_backprop", "ex2", "loss_change, lowered_most = -0.07, 3", "largest positive"),
+    ("11_training_in_practice", "ex4", "smallest_patience = 5", "epoch 6"),
+    ("11_training_in_practice", "ex4", "smallest_patience = 7", "one less"),
+    ("11_training_in_practice", "ex4", "smallest_patience = 4", "not count"),
 ]
 
 

@@ -151,7 +151,7 @@ def test_snap_limits_widens_to_a_coarse_ladder():
 
 
 def test_playground_drops_ticks_that_arrive_while_the_last_is_fresh(built):
-    explorer = built["ch7 playground (ticks)"]
+    explorer = built["ch8 playground (ticks)"]
     explorer.reset()
     explorer.play.value += 1          # the first tick trains
     epoch = explorer.playground.epochs
@@ -162,7 +162,7 @@ def test_playground_drops_ticks_that_arrive_while_the_last_is_fresh(built):
 
 
 def test_playground_settings_start_a_fresh_network(built):
-    explorer = built["ch7 playground (ticks)"]
+    explorer = built["ch8 playground (ticks)"]
     explorer.train_more()
     explorer.train_more()
     explorer.controls["dataset"].value = "circles"

@@ -1,4 +1,4 @@
-"""Tests of nnlib.metrics (chapter 10)."""
+"""Tests of nnlib.metrics (chapter 11)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests of nnlib.chapters.polynomial (chapter 10)."""
+"""Tests of nnlib.chapters.polynomial (chapter 11)."""
 
 import numpy as np
 import pytest

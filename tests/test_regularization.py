@@ -1,4 +1,4 @@
-"""Tests of nnlib.regularization (chapter 10), with gradient checks."""
+"""Tests of nnlib.regularization (chapter 11), with gradient checks."""
 
 import numpy as np
 import pytest

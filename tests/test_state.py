@@ -98,7 +98,7 @@ def test_the_norm_bound_is_where_squares_overflow_and_says_so():
 
 
 def test_a_step_by_hand_checks_only_for_nan_and_inf():
-    # a hand-written loop (chapter 9) decides itself what to do with huge finite weights
+    # a hand-written loop (chapter 10) decides itself what to do with huge finite weights
     p = nn.Parameter("w", np.array([1.0, 0.0]))
     opt = nn.SGD([p], lr=1.0)
     p.grad = np.array([-1e160, 0.0])

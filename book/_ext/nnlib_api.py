@@ -13,7 +13,7 @@ BOOK = Path(__file__).resolve().parents[1]
 
 # "``book/05_backpropagation.ipynb``" (a chapter's file, as a literal) -> a link to that page.
 FILE_LITERAL = re.compile(r"``book/(\d\d_[a-z0-9_]+)\.ipynb``")
-# "chapter 5" or "Chapter 10" (not inside a literal or a word) -> a link to that chapter.
+# "chapter 5" or "Chapter 11" (not inside a literal or a word) -> a link to that chapter.
 CHAPTER = re.compile(r"(?<![\w`/])([Cc]hapter) (\d{1,2})\b(?![`\w])")
 
 

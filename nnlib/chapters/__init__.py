@@ -6,10 +6,10 @@ core); a chapter imports what it needs from here, for example ``from nnlib.chapt
 - :mod:`~nnlib.chapters.show`: the number and table formatting every chapter prints with;
 - :mod:`~nnlib.chapters.examples`: the source notes' worked networks (chapters 3 and 5);
 - :mod:`~nnlib.chapters.boolean`, :mod:`~nnlib.chapters.ensemble`, :mod:`~nnlib.chapters.playground`:
-  chapter 7's logic gates, ensembles and playground;
-- :mod:`~nnlib.chapters.surfaces`: chapter 8's loss surfaces for the optimisers;
-- :mod:`~nnlib.chapters.deep_networks`: chapter 9's deep networks;
-- :mod:`~nnlib.chapters.polynomial`: chapter 10's polynomial fits;
+  chapter 8's logic gates, ensembles and playground;
+- :mod:`~nnlib.chapters.surfaces`: chapter 9's loss surfaces for the optimisers;
+- :mod:`~nnlib.chapters.deep_networks`: chapter 10's deep networks;
+- :mod:`~nnlib.chapters.polynomial`: chapter 11's polynomial fits;
 - :mod:`~nnlib.chapters.review`: the review appendix's question bank.
 """
 

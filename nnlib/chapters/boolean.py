@@ -1,6 +1,6 @@
 """Boolean functions built by hand from step units.
 
-Chapter 7 (``book/07_xor_xnor.ipynb``). A step unit computes U(w . x + b) with
+Chapter 8 (``book/08_xor_xnor.ipynb``). A step unit computes U(w . x + b) with
 U(z) = 1 for z >= 0 and 0 otherwise (``nnlib.activations.step``). With inputs
 x in {0, 1}^n:
 

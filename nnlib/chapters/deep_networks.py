@@ -1,6 +1,6 @@
 """Deep, narrow networks for studying how gradients flow through many layers.
 
-Chapter 9 (``book/09_vanishing_gradients.ipynb``) builds them at several depths
+Chapter 10 (``book/10_vanishing_gradients.ipynb``) builds them at several depths
 with different activations, initialisations, batch normalisation and residual
 connections, and compares the gradient norm of each layer.
 

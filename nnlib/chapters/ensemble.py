@@ -1,6 +1,6 @@
 """Train many small sigmoid networks at once, one per random seed.
 
-Chapter 7 (``book/07_xor_xnor.ipynb``) asks how often a 2-2-1 sigmoid network
+Chapter 8 (``book/08_xor_xnor.ipynb``) asks how often a 2-2-1 sigmoid network
 trained on XOR gets stuck, over many seeds. Training the networks one by one with
 ``nnlib.train`` costs a Python loop per step and per network; here the S networks
 are stacked along a first axis and every step updates all of them with one set of

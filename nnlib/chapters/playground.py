@@ -1,6 +1,6 @@
 """A small neural-network playground, after playground.tensorflow.org.
 
-Chapter 7 (``book/07_xor_xnor.ipynb``). Pick a 2-D data set (xor, circles, moons,
+Chapter 8 (``book/08_xor_xnor.ipynb``). Pick a 2-D data set (xor, circles, moons,
 spiral from ``nnlib.datasets``), a hidden layer size, an activation and a learning
 rate; ``Playground.train(epochs)`` trains a fresh nnlib network on it step by step,
 and ``Playground.probability_grid`` gives the network's P(class 1) over a grid of

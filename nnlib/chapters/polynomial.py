@@ -10,7 +10,7 @@ Phi = [1, x, x^2, ..., x^d] (n, d + 1):
 (lam = 0 is ordinary least squares; lam > 0 is L2 regularisation, "ridge", which
 leaves the constant term alone). Sheet 5's example of overfitting: a degree-n
 polynomial through n + 1 points fits them exactly, noise and all.
-Chapter 10 (``book/10_training_in_practice.ipynb``).
+Chapter 11 (``book/11_training_in_practice.ipynb``).
 """
 
 import numpy as np

@@ -25,7 +25,7 @@ QUESTIONS = [
         "answer": (
             "It scales each step, $w \\leftarrow w - \\eta\\, \\partial J/\\partial w$. A larger $\\eta$ can converge faster, "
             "but too large a step overshoots the minimum, and the loss oscillates or grows without bound; "
-            "too small a step converges very slowly. See [chapter 8](08_optimizers.ipynb#the-learning-rate)."
+            "too small a step converges very slowly. See [chapter 9](09_optimizers.ipynb#the-learning-rate)."
         ),
     },
     {
@@ -43,7 +43,7 @@ QUESTIONS = [
         "answer": (
             "Batch size 1 is stochastic gradient descent (one update per example), batch size $N$ is full-batch "
             "gradient descent (one update per epoch). Mini-batches in between converge fast, use little memory "
-            "and still vectorise well. See [chapter 8](08_optimizers.ipynb#batch-stochastic-and-mini-batch-gradient-descent)."
+            "and still vectorise well. See [chapter 9](09_optimizers.ipynb#batch-stochastic-and-mini-batch-gradient-descent)."
         ),
     },
     {
@@ -133,7 +133,7 @@ QUESTIONS = [
             "$\\mathrm{softmax}(z)_i = e^{z_i} / \\sum_j e^{z_j}$ turns the logits into a probability distribution. "
             "It is used only in the output layer, for multi-class classification. Computed naively it can overflow; "
             "subtracting $\\max z$ or working with log-softmax makes it stable. See "
-            "[chapter 6](06_softmax_backprop.ipynb#log-softmax-and-why-it-is-stable)."
+            "[chapter 7](07_softmax_backprop.ipynb#log-softmax-and-why-it-is-stable)."
         ),
     },
     {
@@ -152,7 +152,7 @@ QUESTIONS = [
             "size; then the number of layers and the learning-rate decay; Adam's parameters last. Search at "
             "random rather than on a grid (each trial then tries a new value of the important parameter), first "
             "over wide ranges, then narrower around the best. See "
-            "[chapter 8](08_optimizers.ipynb#which-hyperparameters-to-tune-first)."
+            "[chapter 9](09_optimizers.ipynb#which-hyperparameters-to-tune-first)."
         ),
     },
     {
@@ -170,7 +170,7 @@ QUESTIONS = [
             "The training set fits the parameters, the validation set is used to choose between models "
             "(hyperparameters, when to stop), and the test set estimates the chosen model's error once, at the end. "
             "60/20/20 is a good default; for a gigantic data set 1% is already many examples, so 98/1/1. See "
-            "[chapter 10](10_training_in_practice.ipynb#three-data-sets-three-jobs)."
+            "[chapter 11](11_training_in_practice.ipynb#three-data-sets-three-jobs)."
         ),
     },
     {
@@ -188,7 +188,7 @@ QUESTIONS = [
             "Overfitting: high variance, the model follows the noise of its particular training set (a degree-$n$ "
             "polynomial through $n + 1$ points). Underfitting is low performance on both: high bias, wrong "
             "assumptions (a line through non-linear data). See "
-            "[chapter 10](10_training_in_practice.ipynb#underfitting-and-overfitting)."
+            "[chapter 11](11_training_in_practice.ipynb#underfitting-and-overfitting)."
         ),
     },
     {
@@ -204,8 +204,8 @@ QUESTIONS = [
         "correct": 2,
         "answer": (
             "More training data first. Then L2 regularisation (a penalty $\\frac\\lambda2\\sum W^2$, i.e. weight decay) "
-            "and dropout, the two kinds of regularisation of chapter 10; also a smaller network, fewer features, "
-            "and early stopping. See [chapter 10](10_training_in_practice.ipynb#l2-regularisation)."
+            "and dropout, the two kinds of regularisation of chapter 11; also a smaller network, fewer features, "
+            "and early stopping. See [chapter 11](11_training_in_practice.ipynb#l2-regularisation)."
         ),
     },
     {
@@ -222,7 +222,7 @@ QUESTIONS = [
         "answer": (
             "$m_t = \\beta m_{t-1} + (1 - \\beta) g_t$, $w \\leftarrow w - \\eta m_t$: the step follows a running average "
             "of gradients, weighted towards recent ones. Components that flip sign cancel, consistent ones add up. "
-            "See [chapter 8](08_optimizers.ipynb#gradient-descent-with-momentum)."
+            "See [chapter 9](09_optimizers.ipynb#gradient-descent-with-momentum)."
         ),
     },
     {
@@ -239,7 +239,7 @@ QUESTIONS = [
         "answer": (
             "More layers learn more complex relations and features, at a cost: more time per epoch, slower "
             "convergence, more risk of overfitting, and vanishing or exploding gradients. See "
-            "[chapter 9](09_vanishing_gradients.ipynb)."
+            "[chapter 10](10_vanishing_gradients.ipynb)."
         ),
     },
     {
@@ -257,7 +257,7 @@ QUESTIONS = [
             "Write the function as a sum of products, one product per row of the truth table where it is 1. Each "
             "product is one hidden step unit (weights $+1$ on plain inputs, $-1$ on negated ones, and a bias), and "
             "the output unit is an OR. XOR and XNOR need two hidden units. See "
-            "[chapter 7](07_xor_xnor.ipynb#why-one-hidden-layer-is-enough)."
+            "[chapter 8](08_xor_xnor.ipynb#why-one-hidden-layer-is-enough)."
         ),
     },
     {
@@ -292,7 +292,7 @@ QUESTIONS = [
             "An RNN reads a sequence one step at a time and feeds its hidden state back into itself: "
             "$h_t = f(W_x x_t + W_h h_{t-1} + b)$, with the same weights at every step. Sheet 5's answer, "
             "\"skip connections from output to input layer\", is not right: a connection that skips layers is a "
-            "residual connection ([chapter 9](09_vanishing_gradients.ipynb)); the recurrence is a loop in time "
+            "residual connection ([chapter 10](10_vanishing_gradients.ipynb)); the recurrence is a loop in time "
             "(see the [errata](appendix_errata.md))."
         ),
     },

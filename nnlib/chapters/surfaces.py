@@ -1,6 +1,6 @@
 """Two-dimensional loss surfaces, for watching optimisers move.
 
-Chapter 8 (``book/08_optimizers.ipynb``) draws each optimiser's path on the
+Chapter 9 (``book/09_optimizers.ipynb``) draws each optimiser's path on the
 contour lines of one of these functions. A surface is a function
 f(w) of a point w = (w1, w2) with its exact gradient; ``trajectory`` wraps the
 point as an nnlib ``Parameter`` so that the library's own optimisers

@@ -163,17 +163,17 @@ def chapter_explorers():
                              ("target", np.linspace(-2, 2, 11)), ("delta", np.linspace(0.1, 3.0, 11))]),
         "ch5 learning rate": (_backprop_lr, [("lr", 10.0 ** np.linspace(-4, 0, 11)),
                                              ("epochs", [60, 100, 200, 300])]),
-        "ch7 playground (ticks)": (_playground, ticks + [("dataset", ["circles", "moons", "spiral", "xor"])]
+        "ch8 playground (ticks)": (_playground, ticks + [("dataset", ["circles", "moons", "spiral", "xor"])]
                                    + [("hidden", ["8,8"])] + ticks),
-        "ch8 learning rate": (_optimizer_lr, [("log10_lr", np.linspace(-3.0, 0.5, 15))]),
-        "ch8 trajectory": (_trajectory, [("optimizer", ["SGD", "Momentum", "RMSProp", "Adam"]),
+        "ch9 learning rate": (_optimizer_lr, [("log10_lr", np.linspace(-3.0, 0.5, 15))]),
+        "ch9 trajectory": (_trajectory, [("optimizer", ["SGD", "Momentum", "RMSProp", "Adam"]),
                                          ("lr", 10.0 ** np.linspace(-3, 0.5, 11)),
                                          ("beta", np.linspace(0.0, 0.99, 11))]),
-        "ch9 gradient norm": (_gradient_norms, [("depth", [1, 5, 10, 20, 30, 40]),
+        "ch10 gradient norm": (_gradient_norms, [("depth", [1, 5, 10, 20, 30, 40]),
                                                 ("activation", ["tanh", "relu", "sigmoid"]),
                                                 ("init", ["he", "xavier", "normal(std)"]),
                                                 ("std", 10.0 ** np.linspace(-3, 1, 9))]),
-        "ch10 polynomial": (_polynomial, [("degree", list(range(10))), ("regularise", [True]),
+        "ch11 polynomial": (_polynomial, [("degree", list(range(10))), ("regularise", [True]),
                                           ("log10_lam", np.linspace(-8, 1, 10))]),
     }
 

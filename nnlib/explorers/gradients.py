@@ -1,4 +1,4 @@
-"""The explorer of chapter 9 (``book/09_vanishing_gradients.ipynb``).
+"""The explorer of chapter 10 (``book/10_vanishing_gradients.ipynb``).
 
 ``GradientNormExplorer``: choose the depth, the hidden activation and the initial scale of the
 weights (Xavier, He, or a normal distribution with a chosen standard deviation); the figure shows

@@ -1,4 +1,4 @@
-"""The explorers of chapter 8 (``book/08_optimizers.ipynb``).
+"""The explorers of chapter 9 (``book/09_optimizers.ipynb``).
 
 - ``LearningRateExplorer``: a slider for log10 of the learning rate; the figure shows the
   training loss per epoch of full-batch gradient descent, and says when training diverged

@@ -1,4 +1,4 @@
-"""A playground explorer after playground.tensorflow.org (chapter 7: ``book/07_xor_xnor.ipynb``).
+"""A playground explorer after playground.tensorflow.org (chapter 8: ``book/08_xor_xnor.ipynb``).
 
 Choose a data set, the hidden layer sizes, the activation and the learning rate; press "train"
 (or the play button) and watch the decision boundary and the loss curve change as nnlib trains

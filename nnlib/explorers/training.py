@@ -1,4 +1,4 @@
-"""The explorer of chapter 10 (``book/10_training_in_practice.ipynb``): a polynomial's degree
+"""The explorer of chapter 11 (``book/11_training_in_practice.ipynb``): a polynomial's degree
 and its L2 strength against training and validation error.
 
 The fit comes from ``nnlib.chapters.polynomial`` (``fit_polynomial``, ``evaluate_polynomial``), like the

@@ -1,4 +1,4 @@
-"""Decision boundaries, truth tables and loss curves (chapter 7: ``book/07_xor_xnor.ipynb``).
+"""Decision boundaries, truth tables and loss curves (chapter 8: ``book/08_xor_xnor.ipynb``).
 
 Every function returns a matplotlib Figure (or draws into a given Axes and returns
 its Figure). Class 1 is drawn orange, class 0 blue, in the points and in the

@@ -1,4 +1,4 @@
-"""Figures of chapter 9 (book/09_vanishing_gradients.ipynb): the per-layer gradient norms of deep
+"""Figures of chapter 10 (book/10_vanishing_gradients.ipynb): the per-layer gradient norms of deep
 networks, the bound 0.25^L on a product of sigmoid derivatives, and weights against epoch.
 
 Each ``plot_*`` function returns a matplotlib Figure; ``draw_*`` functions draw on a given Axes

@@ -1,4 +1,4 @@
-"""Figures of chapter 8 (book/08_optimizers.ipynb): loss per epoch and time per epoch of batch,
+"""Figures of chapter 9 (book/09_optimizers.ipynb): loss per epoch and time per epoch of batch,
 mini-batch and stochastic gradient descent; loss curves for several learning rates; optimiser
 paths on the contour lines of a 2-D loss surface; a coarse-to-fine random search.
 

@@ -1,4 +1,4 @@
-"""Pictures of softmax and its Jacobian (chapter 6: ``book/06_softmax_backprop.ipynb``)."""
+"""Pictures of softmax and its Jacobian (chapter 7: ``book/07_softmax_backprop.ipynb``)."""
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -1,4 +1,4 @@
-"""Figures of chapter 10 (``book/10_training_in_practice.ipynb``): fits, learning curves,
+"""Figures of chapter 11 (``book/11_training_in_practice.ipynb``): fits, learning curves,
 the confusion matrix and misclassified digits. Each function returns a matplotlib Figure."""
 
 import matplotlib.pyplot as plt
@@ -13,7 +13,7 @@ def plot_polynomial_fits(x_train, y_train, x_val, y_val, settings, true_function
     """One panel per (degree, lam) in ``settings``: the training points, the validation
     points, the fitted polynomial, and the training and validation MSE in the title.
 
-    The explorer of chapter 10 calls this with a single setting."""
+    The explorer of chapter 11 calls this with a single setting."""
     settings = list(settings)
     ncols = min(ncols, len(settings))
     nrows = int(np.ceil(len(settings) / ncols))

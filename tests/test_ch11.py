@@ -1,4 +1,4 @@
-"""Chapter 10's figures, explorer and headline claims (book/10_training_in_practice.ipynb)."""
+"""Chapter 11's figures, explorer and headline claims (book/11_training_in_practice.ipynb)."""
 
 import matplotlib
 

@@ -1,4 +1,4 @@
-"""Chapters 8 and 9: their plotting functions, explorers and the facts their prose relies on.
+"""Chapters 9 and 10: their plotting functions, explorers and the facts their prose relies on.
 
 The notebooks themselves run under nbval; these tests check the pieces behind them on their own.
 """
@@ -26,7 +26,7 @@ def close_figures():
     plt.close("all")
 
 
-# ------------------------------------------------------------------ chapter 8: facts
+# ------------------------------------------------------------------ chapter 9: facts
 
 
 def test_momentum_forms_are_equivalent_with_scaled_learning_rate():
@@ -94,7 +94,7 @@ def test_learning_rate_threshold_of_a_quadratic():
     assert failed
 
 
-# ------------------------------------------------------------------ chapter 8: figures
+# ------------------------------------------------------------------ chapter 9: figures
 
 
 def test_optimizer_figures_draw_what_they_are_given():
@@ -158,7 +158,7 @@ def test_explorers_build_and_redraw():
     assert ge.image.value[:3] == b"\xff\xd8\xff"
 
 
-# ------------------------------------------------------------------ chapter 9
+# ------------------------------------------------------------------ chapter 10
 
 
 def test_sigmoid_gradients_vanish_with_depth_and_relu_he_ones_do_not():

@@ -1,4 +1,4 @@
-"""Tests of chapter 6 and 7's modules: boolean step networks, the seed-ensemble trainer,
+"""Tests of chapter 7 and 8's modules: boolean step networks, the seed-ensemble trainer,
 the playground, their plots and the playground explorer (Agg backend, nothing shown)."""
 
 import matplotlib
