@@ -128,7 +128,7 @@ def forbidden_of(cell):
     value = _nnlib_meta(cell).get("forbidden", [])
     if not isinstance(value, list):
         return []
-    return [v for v in value if isinstance(v, str) and v.startswith("nnlib.")
+    return [v for v in value if isinstance(v, str) and v.startswith(("nnlib.", "sympy."))
             and v.replace(".", "").replace("_", "").isalnum()]
 
 

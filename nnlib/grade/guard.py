@@ -130,6 +130,8 @@ def library_without(forbidden, package_dir=None):
     shutil.copytree(package_dir, root / "nnlib", ignore=shutil.ignore_patterns(*SKIP_FOLDERS, "*.pyc"))
     edits = {}
     for qualname, exercise in sorted(forbidden.items()):
+        if not qualname.startswith("nnlib."):
+            continue  # (sympy's differentiation: replaced in memory by setup_source only)
         target = _target(qualname)
         if target is None:
             raise ValueError(f"forbidden helper {qualname} (exercise {exercise}) does not exist in nnlib")
