@@ -8,7 +8,7 @@ dL/d(its output) into dL/d(its input) (the chain rule, chapter 5:
 import numpy as np
 
 from ._validation import as_batch, boolean
-from .layers import ACTIVATION_LAYERS, Dense, Layer
+from .layers import ACTIVATION_LAYERS, Dense, layer_list
 
 
 class Sequential:
@@ -20,21 +20,7 @@ class Sequential:
     """
 
     def __init__(self, layers):
-        if isinstance(layers, Layer):
-            raise TypeError(f"Sequential: layers must be a list of layers, got one {type(layers).__name__}; "
-                            "pass [layer]")
-        try:
-            layers = list(layers)
-        except TypeError:
-            raise TypeError(f"Sequential: layers must be a list of layers, got {type(layers).__name__}") from None
-        if not layers:
-            raise ValueError("Sequential: needs at least one layer, got none")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(
-                    f"Sequential: layer {i} must be an nnlib Layer, got {type(layer).__name__}"
-                )
-        self.layers = layers
+        self.layers = layer_list("Sequential", layers)
         self._check_sizes_fit()
 
     def _check_sizes_fit(self):
