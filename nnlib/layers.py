@@ -121,7 +121,8 @@ class Dense(Layer):
 
     def forward(self, X):
         checked = as_batch(self.name, "input X", X, self.n_in)
-        return self._forward(checked.copy() if checked is X else checked)  # the caller may change X
+        # backward needs X as it is now: keep a copy if it is the caller's array
+        return self._forward(checked.copy() if checked is X else checked)
 
     def backward(self, grad_output):
         return self._backward(self._checked_gradient(grad_output, self._X))

@@ -12,7 +12,13 @@ from .layers import ACTIVATION_LAYERS, Dense, layer_list
 
 
 class Sequential:
-    """A stack of layers.
+    """A stack of layers f_1, ..., f_L, run forward in order (chapter 3) and backward in
+    reverse (chapter 5)::
+
+        A_0 = X (n, n_in),    A_l = f_l(A_{l-1}),    output A_L (n, n_out)
+        G_L = dL/dA_L,        G_{l-1} = dL/dA_{l-1} = f_l.backward(G_l)
+
+    Each ``backward`` on the way fills its layer's parameter gradients.
 
     >>> net = Sequential([Dense(2, 2, rng=rng), Sigmoid(), Dense(2, 1, rng=rng), Sigmoid()])
     >>> A = net.forward(X)               # X (n, 2) -> A (n, 1)

@@ -61,7 +61,8 @@ def _side_by_side(arrays):
 
 
 class Optimizer:
-    """Base class. Subclasses implement ``_update(w, g)`` on whole arrays.
+    """Base class: each ``step()`` updates every parameter w in place from its gradient g by the
+    subclass's rule, ``_update(w, g)`` (SGD: w <- w - eta g), with eta = ``lr``.
 
     The optimiser sees all its parameters as one vector ``w`` (and their gradients as
     ``g``), so one update is a handful of whole-vector operations however many layers
