@@ -1023,6 +1023,9 @@ def main(argv=None):
                      f"{args.notebook_timeout:g}")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _sigterm_class if args.folder else _sigterm)
+    from .kernel import become_subreaper
+
+    become_subreaper()  # processes a kernel detaches are killed with it (Linux; see kernel.sweep_orphans)
     if args.folder:
         if args.notebooks:
             parser.error("give either notebooks or --class FOLDER, not both")
