@@ -22,17 +22,15 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from nnlib import exercises as ex
 from nnlib.grade import grader, sandbox
 
-from test_grader import (BACKPROP, REFERENCE, ROOT, VISIBLE_EX2, WRONG_EX2, answer_cell, by_name, points, solved,
+from test_grader import (REFERENCE, ROOT, VISIBLE_EX2, WRONG_EX2, answer_cell, by_name, points, solved,
                          table, with_answer, write)
 
 TIMEOUT = 5.0
