@@ -138,7 +138,7 @@ def multiple_choice_exercises():
             for index, _, hidden in entry["checks"]:
                 options = checks.report_options(nb.cells[index].source).get("choice")
                 if hidden and options and any(offered):
-                    stored = nb.cells[index].outputs[0]["data"][verdict.MIME]["value"]
+                    stored = nb.cells[index].outputs[0]["metadata"][verdict.MIME]["value"]
                     letters = set(eval(next(o for o in offered if o).group(1)))  # a tuple literal of letters
                     found.append((path.stem, name, letters, stored, {v: h for v, h in options.get("wrong", [])}))
     return found
