@@ -12,9 +12,10 @@ two changes: each node stores its local derivatives as numbers instead of a clos
 gradients instead of adding to them. The gate vocabulary of the comments (add distributes,
 multiply swaps, max routes) is that of the Stanford cs231n notes on backpropagation.
 
-Operations: ``+ - * /``, ``**`` (a plain-number exponent), unary ``-``, :meth:`~Value.exp`,
-:meth:`~Value.log`, :meth:`~Value.relu`, :meth:`~Value.tanh`, :meth:`~Value.sigmoid` (built
-from ``exp``, ``+`` and ``**``) and :meth:`~Value.maximum`. Plain numbers mix in on either side.
+Operations: ``+ - * /``, ``**`` (a plain-number exponent), unary ``-``, ``exp``, ``log``,
+``relu``, ``tanh``, ``sigmoid`` (built from ``exp``, ``+`` and ``**``) and ``maximum``. Plain numbers mix in on either side.
+
+Example::
 
     x, y = Value(3.0), Value(-1.0)
     f = (x + y) * x
