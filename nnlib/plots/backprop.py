@@ -266,35 +266,35 @@ def plot_loss_curves(curves, *, ax=None, logy=False, title=None, xlabel="epoch",
 
 
 def plot_learning_slowdown(runs, *, title=None):
-    """The learning slowdown of chapter 5: loss and :math:`|\\partial J/\\partial z|` per epoch.
+    """The learning slowdown of chapter 5: loss and :math:`|\\partial L/\\partial z|` per epoch.
 
-    ``runs`` maps a label (the loss used, say) to a dict with the lists ``"loss"`` and ``"dJ_dz"``,
+    ``runs`` maps a label (the loss used, say) to a dict with the lists ``"loss"`` and ``"dL_dz"``,
     one entry per epoch, as the chapter's ``train_saturated_neuron`` records them for one sigmoid
     neuron. Left panel: each run's own loss against the epoch. Right panel: the size of the factor
-    :math:`\\partial J/\\partial z` that reaches the weights, on a log scale; it is
+    :math:`\\partial L/\\partial z` that reaches the weights, on a log scale; it is
     :math:`(a - y)\\,\\sigma'(z)` for squared error and :math:`a - y` for binary cross-entropy, so a
     saturated neuron (small :math:`\\sigma'`) learns slowly under squared error only.
-    Chapter: :doc:`/book/05_backpropagation`.
+    Chapter: :doc:`/book/05_backpropagation`. (The loss of the one example is :math:`L`.)
     """
     if not isinstance(runs, dict) or not runs:
         raise TypeError(f"plot_learning_slowdown: runs must be a non-empty dict label -> run, got {runs!r:.80}")
     for label, run in runs.items():
-        if not isinstance(run, dict) or not {"loss", "dJ_dz"} <= set(run):
-            raise ValueError(f"plot_learning_slowdown: run {label!r} must be a dict with lists 'loss' and 'dJ_dz'")
-        if len(run["loss"]) != len(run["dJ_dz"]) or not run["loss"]:
+        if not isinstance(run, dict) or not {"loss", "dL_dz"} <= set(run):
+            raise ValueError(f"plot_learning_slowdown: run {label!r} must be a dict with lists 'loss' and 'dL_dz'")
+        if len(run["loss"]) != len(run["dL_dz"]) or not run["loss"]:
             raise ValueError(f"plot_learning_slowdown: run {label!r} needs equally long, non-empty 'loss' and "
-                             f"'dJ_dz', got {len(run['loss'])} and {len(run['dJ_dz'])}")
+                             f"'dL_dz', got {len(run['loss'])} and {len(run['dL_dz'])}")
     fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(8.0, 3.4))
     for label, run in runs.items():
         epochs = np.arange(1, len(run["loss"]) + 1)
         ax_loss.plot(epochs, run["loss"], lw=1.8, label=str(label))
-        ax_grad.plot(epochs, np.abs(run["dJ_dz"]), lw=1.8, label=str(label))
+        ax_grad.plot(epochs, np.abs(run["dL_dz"]), lw=1.8, label=str(label))
     ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("loss J")
+    ax_loss.set_ylabel("loss L")
     ax_loss.set_title("the loss")
     ax_grad.set_yscale("log")
     ax_grad.set_xlabel("epoch")
-    ax_grad.set_ylabel("|dJ/dz|")
+    ax_grad.set_ylabel("|∂L/∂z|")
     ax_grad.set_title("the factor that reaches the weights")
     for ax in (ax_loss, ax_grad):
         ax.grid(True, alpha=0.3)
