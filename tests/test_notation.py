@@ -94,7 +94,7 @@ RULES = [
      r"|\\sigma\s*\$?\s*(?:is\s+|,\s*)?(?:the\s+)?standard\s+deviation|(?<![A-Za-z\\])\\sigma\s*=\s*[0-9.]"
      r"|(?<![A-Za-z])(?:sigma|σ)\s*=\s*[0-9.]|\\sigma_\{?\s*(?:w|\\text|\\mathrm|init)"),
     # -- lambda only for the regularisation strength
-    ("lambda not for regularisation", "any",
+    ("lambda not for regularisation", "raw",
      r"\\lambda_\{?\s*(?:\\?max|\\?min|\\text\s*\{\s*(?:max|min)|i\b|k\b|\d)|(?<![A-Za-z])lambda_?max\b"
      r"|curvature\s*\$?\s*\\lambda|eigenvalues?\s*\$?\s*\\lambda|λ\s*max"),
     # -- R(w) = 1/2 ||w||^2, the same everywhere, gradient lambda w
