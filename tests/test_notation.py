@@ -14,13 +14,14 @@ the softmax Jacobian written ds/dz). This test reads what a reader of a chapter 
   class name (``label=``, ``title=``, ``labels=``, ``layer_names=``, ``set_xlabel("...")`` ...),
   in the cell and in the ``nnlib.plots`` modules the chapter imports.
 
-It fails on the forms the contract forbids (the ``RULES`` below, each with examples that must and
+The exercise sets in ``exercises/`` (what a student reads) are checked the same way. It fails on
+the forms the contract forbids (the ``RULES`` below, each with examples that must and
 must not match in ``test_rules_match_what_they_should``). Code-cell sources are not read, except for
 those plotting strings: a variable may be called ``E`` or ``m`` in code.
 
 Chapters still being converted are listed in ``PENDING``; they are expected to fail (xfail, strict:
 a pending chapter that passes fails the run, so that it is taken off the list). To see what is left,
-run ``python tests/test_notation.py`` (every finding, PENDING ignored) or
+run ``python tests/test_notation.py`` (every finding, PENDING and PENDING_EXERCISES ignored) or
 ``NOTATION_STRICT=1 python -m pytest tests/test_notation.py -n 0 -q``.
 """
 
@@ -36,6 +37,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BOOK = REPO / "book"
 CHAPTERS = sorted(BOOK.glob("[01][0-9]_*.ipynb"))
+EXERCISES = sorted((REPO / "exercises").glob("[01][0-9]_*.ipynb"))
 
 #: Chapters whose conversion to the contract is still under way in another branch. The lead empties
 #: this set when the branches are merged; ``NOTATION_STRICT=1`` ignores it.
@@ -46,6 +48,14 @@ PENDING = {
     "09_optimizers",
     "10_vanishing_gradients",
     "11_training_in_practice",
+}
+
+#: Exercise sets (exercises/, generated from solutions/) still being converted, by the same rule.
+PENDING_EXERCISES = {
+    "01_neuron_perceptron",
+    "03_forward_propagation",
+    "05_backpropagation",
+    "07_softmax_backprop",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -267,10 +277,10 @@ def chapter_findings(path):
 STRICT = os.environ.get("NOTATION_STRICT", "") not in ("", "0")
 
 
-def _params():
-    for path in CHAPTERS:
+def _params(paths=CHAPTERS, pending=PENDING):
+    for path in paths:
         marks = []
-        if path.stem in PENDING and not STRICT:
+        if path.stem in pending and not STRICT:
             marks = [pytest.mark.xfail(reason="being converted to the notation contract in another branch "
                                               "(PENDING in tests/test_notation.py)", strict=True)]
         yield pytest.param(path, id=path.stem, marks=marks)
@@ -283,9 +293,18 @@ def test_chapter_follows_the_notation_contract(path):
                        f"(book/intro.md, CONTRIBUTING.md):\n  " + "\n  ".join(found))
 
 
+@pytest.mark.parametrize("path", list(_params(EXERCISES, PENDING_EXERCISES)))
+def test_exercise_set_follows_the_notation_contract(path):
+    found = chapter_findings(path)
+    assert not found, (f"exercises/{path.name}: {len(found)} form(s) the notation contract forbids "
+                       f"(edit solutions/{path.name}, then regenerate):\n  " + "\n  ".join(found))
+
+
 def test_pending_names_existing_chapters():
     stems = {p.stem for p in CHAPTERS}
     assert PENDING <= stems, f"PENDING names chapters that do not exist: {sorted(PENDING - stems)}"
+    stems = {p.stem for p in EXERCISES}
+    assert PENDING_EXERCISES <= stems, f"PENDING_EXERCISES names sets that do not exist: {sorted(PENDING_EXERCISES - stems)}"
 
 
 MUST_MATCH = {
@@ -354,12 +373,12 @@ def test_provenance_boxes_are_not_read_but_everything_else_is():
     assert "Sheet 5" not in visible and "Visible text." in visible and "the notes say" in visible
 
 
-if __name__ == "__main__":      # every finding of every chapter, PENDING ignored
+if __name__ == "__main__":      # every finding of every chapter and exercise set, PENDING ignored
     total = 0
-    for chapter in CHAPTERS:
+    for chapter, pending in [(c, PENDING) for c in CHAPTERS] + [(e, PENDING_EXERCISES) for e in EXERCISES]:
         found = chapter_findings(chapter)
         total += len(found)
-        print(f"{chapter.stem}: {len(found)}" + ("  (PENDING)" if chapter.stem in PENDING else ""))
+        print(f"{chapter.parent.name}/{chapter.stem}: {len(found)}" + ("  (PENDING)" if chapter.stem in pending else ""))
         for line in found:
             print("   ", line)
     sys.exit(1 if total else 0)
