@@ -269,10 +269,22 @@ def _nnlib_grading_setup(params):
     baseline = {"names": set(user_ns), "modules": {}, "stubs": {}}
     builtin_names = set(vars(builtins))
     real_compile, real_exec, real_settrace, real_setprofile = compile, exec, sys.settrace, sys.setprofile
+    # pyzmq starts a garbage-collector thread (and its own ZeroMQ context's threads) the first time
+    # the kernel sends a message of 64 KiB or more without copying it: an answer that prints a long
+    # log would start them. Start them now, so that they belong to the baseline, not to the answer.
+    try:
+        from zmq.utils.garbage import gc as zmq_gc
+        if not zmq_gc.is_alive():
+            zmq_gc.start()
+    except Exception:
+        pass
     threads = threading._active
     known_threads = set(threads)
     listdir = os.listdir
-    os_threads_at_start = len(listdir("/proc/self/task"))
+    try:
+        os_threads_at_start = len(listdir("/proc/self/task"))
+    except OSError:  # no /proc (macOS, Windows): threading's list alone counts the answer's threads
+        os_threads_at_start = None
     state = {"trusted": frozenset(), "internal": 0, "armed": False}
     sha256 = hashlib.sha256
     StringIO = io.StringIO
@@ -288,8 +300,9 @@ def _nnlib_grading_setup(params):
             continue
         if handler is not None:
             signal_snap[signum] = handler
-    get_signal, set_signal, set_timer = signal.getsignal, signal.signal, signal.setitimer
-    timers = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
+    get_signal, set_signal = signal.getsignal, signal.signal
+    set_timer = getattr(signal, "setitimer", None)  # no interval timers on Windows
+    timers = tuple(getattr(signal, n) for n in ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF") if hasattr(signal, n))
     gc_callbacks, gc_callbacks_snap, gc_threshold = gc.callbacks, list(gc.callbacks), gc.get_threshold()
     gc_collect, gc_enable, gc_disable, gc_set_threshold = gc.collect, gc.enable, gc.disable, gc.set_threshold
     switch_interval, set_switch_interval = sys.getswitchinterval(), sys.setswitchinterval
@@ -298,6 +311,8 @@ def _nnlib_grading_setup(params):
         """Threads an answer started: Python's list of them, and the kernel's threads as the OS
         counts them (a thread started with _thread, or removed from threading's list, is in that)."""
         counted = sum(1 for t in list(threads) if t not in known_threads)
+        if os_threads_at_start is None:
+            return counted
         try:
             return max(counted, len(listdir("/proc/self/task")) - os_threads_at_start)
         except OSError:
@@ -321,7 +336,7 @@ def _nnlib_grading_setup(params):
                     set_signal(signum, handler)
                 except (OSError, ValueError):
                     pass
-        for timer in timers:
+        for timer in timers if set_timer is not None else ():
             set_timer(timer, 0)
         set_switch_interval(switch_interval)
         for d, snap in module_snaps:

@@ -34,6 +34,24 @@ START_TIMEOUT = 60.0
 INTERRUPT_GRACE = 3.0
 
 
+#: ZeroMQ over Unix sockets (POSIX); Windows uses local TCP ports instead
+IPC = os.name == "posix"
+
+
+def _free_ports(count):
+    """``count`` free local TCP ports (Windows only: elsewhere the kernel's sockets are Unix sockets)."""
+    import socket
+
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 class KernelDied(Exception):
     """The kernel stopped (or was killed) while a cell ran."""
 
@@ -137,10 +155,16 @@ class Kernel:
         self.sandbox.prepare(run_dir, work_dir, self.uid)
         inside_run, _ = self.sandbox.inside_paths(run_dir, work_dir)
         key = secrets.token_hex(16)
-        ports = dict(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
-        info = dict(transport="ipc", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+        if IPC:
+            ports = dict(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
+            info = dict(transport="ipc", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+            inside_ip, client_ip = f"{inside_run}/k", str(run_dir / "k")
+        else:  # Windows: no Unix sockets for ZeroMQ; local TCP ports (no bubblewrap there either)
+            ports = dict(zip(("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"), _free_ports(5)))
+            info = dict(transport="tcp", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+            inside_ip = client_ip = "127.0.0.1"
         conn = run_dir / "kernel.json"
-        conn.write_text(json.dumps(dict(info, ip=f"{inside_run}/k")), encoding="utf-8")
+        conn.write_text(json.dumps(dict(info, ip=inside_ip)), encoding="utf-8")
         if self.sandbox.drop_uid:
             os.chown(conn, self.uid, self.uid)
         os.chmod(conn, 0o600)
@@ -156,10 +180,10 @@ class Kernel:
         self._context = zmq.Context()
         self._context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)  # for every socket of this client
         client = BlockingKernelClient(context=self._context)
-        client.load_connection_info(dict(info, ip=str(run_dir / "k")))
+        client.load_connection_info(dict(info, ip=client_ip))
         self.client = client
         start = time.monotonic()
-        while not (run_dir / "k-1").exists():  # the kernel binds its sockets when it is up
+        while IPC and not (run_dir / "k-1").exists():  # the kernel binds its sockets when it is up
             if self.proc.poll() is not None:
                 raise KernelDied(f"the kernel did not start: {self._stderr()}")
             if time.monotonic() - start > START_TIMEOUT:
@@ -186,7 +210,7 @@ class Kernel:
             for target in (lambda: os.killpg(proc.pid, signal.SIGKILL), proc.kill):
                 try:
                     target()
-                except OSError:
+                except (OSError, AttributeError):  # AttributeError: no os.killpg (Windows)
                     pass
         self.dead = True
 
