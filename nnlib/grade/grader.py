@@ -528,8 +528,37 @@ def by_stream(outputs):
     return joined
 
 
-def score(reference, table, plan, records, killed, timeout, missing, partial=False):
-    """The ExerciseResults of a run (records by step number)."""
+def _stopped_checks(checks, step, why, timeout):
+    """A killed exercise's checks as they stood when its kernel stopped (not as the rerun with its
+    stub saw them: that run would report the stub's NotImplementedError as the student's)."""
+    for c in checks:
+        c.passed, c.error, c.error_message, c.actual = False, None, "", ""
+        c.message = "not run: the exercise stopped the kernel before this check"
+        if step is not None and c.index == step.index:
+            c.message = (f"Timeout: ran longer than {timeout:g} s (the time limit) and was stopped"
+                         if why == "timeout" else "the kernel stopped during this check")
+    return checks
+
+
+def _killed_reason(name, checks, step, why, timeout):
+    """(reason, hint) for an exercise whose code stopped the kernel or ran past the time limit."""
+    where = "its answer cell"
+    if step is not None and step.role in ("check", "hidden"):
+        position = next((k for k, c in enumerate(checks, 1) if c.index == step.index), None)
+        if position is not None:
+            where = f"check {position} of {len(checks)}" + (" (hidden)" if step.role == "hidden" else "")
+    if why == "timeout":
+        return (f"time limit: {where} ran longer than {timeout:g} s and was stopped",
+                "your code loops forever or is very slow on the check's input: look for a loop whose "
+                "condition never changes")
+    return (f"the answer stopped the Python kernel during {where}",
+            "look for os._exit, sys.exit or a crash; the other exercises were graded without it")
+
+
+def score(reference, table, plan, records, killed, timeout, missing, partial=False, stopped_at=None):
+    """The ExerciseResults of a run (records by step number). ``stopped_at`` maps a killed exercise
+    to the step (answer or check) during which its kernel stopped."""
+    stopped_at = stopped_at or {}
     step_of = {step.index: k for k, step in enumerate(plan)}
     results = []
     for name, entry in table.items():
@@ -565,10 +594,9 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
         if use_partial and name not in killed and name not in missing and answers_ok:
             res.points = sum(c.points for c in checks if c.passed)
         if name in killed:
-            why = killed[name]
-            ignored = f" (it ran longer than {timeout:g} s and ignored the interrupt)" if why == "timeout" else ""
-            res.reason = "the answer stopped the Python kernel" + ignored
-            res.hint = "look for an infinite loop, os._exit or a crash; the other exercises were graded without it"
+            step = stopped_at.get(name)
+            res.checks = _stopped_checks(checks, step, killed[name], timeout)
+            res.reason, res.hint = _killed_reason(name, checks, step, killed[name], timeout)
         elif name in missing:
             res.reason = "no answer cell for this exercise in the submission"
             res.hint = ("the answer cell is found by its cell id, then by the tag 'answer' and "
@@ -638,7 +666,7 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         missing = {name for name, e in table.items() if any(answers.get(i) is None for i in e["answers"])}
         forbidden = forbidden_helpers(ref_nb, table)
         deadline = time.monotonic() + notebook_timeout
-        killed, notes = {}, []
+        killed, notes, stopped_at = {}, [], {}
         while True:
             plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
             run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024)
@@ -653,8 +681,11 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
             if culprit in killed:
                 raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
             killed[culprit] = run.death
-            notes.append(f"{culprit} killed the kernel" + (" (timeout ignored)" if run.death == "timeout" else ""))
-        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, partial)
+            stopped_at[culprit] = plan[run.died_at]
+            notes.append(f"{culprit} ran past the time limit of {timeout:g} s; the other exercises were graded "
+                         "in a fresh kernel" if run.death == "timeout" else f"{culprit} killed the kernel")
+        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, partial,
+                                 stopped_at=stopped_at)
         result.note = "; ".join(notes)
     except GradingError as exc:
         result.error = str(exc)
