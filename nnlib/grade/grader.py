@@ -78,6 +78,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import course
 from . import exercises as ex
 from . import guard as guard_mod
 from .kernel import Kernel, KernelDied, normalise_outputs, outputs_text
@@ -853,7 +854,8 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path, help="submitted notebook(s) to grade")
     parser.add_argument("--class", dest="folder", type=Path,
                         help="grade every .ipynb in this folder (instructor) and write --csv")
-    parser.add_argument("--csv", type=Path, default=Path("scores.csv"), help="class mode: CSV file to write")
+    parser.add_argument("--csv", type=Path, help="class mode: CSV file to write (default scores.csv); with "
+                        "notebooks: replace their rows in this CSV (a regrade)")
     parser.add_argument("--reference", type=Path, help="the reference solution notebook (default: found by name)")
     parser.add_argument("--solutions", type=Path, help="folder of reference solutions (default: solutions/)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell timeout in seconds")
@@ -862,23 +864,17 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="class mode: notebooks graded at once")
     parser.add_argument("--partial", action="store_true", help="give the points of each passed check")
     parser.add_argument("--no-feedback", action="store_true", help="class mode: no per-student feedback files")
+    course.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error(f"--timeout and --notebook-timeout must be positive, got {args.timeout:g}, "
                      f"{args.notebook_timeout:g}")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _sigterm_class if args.folder else _sigterm)
-    if args.folder:
-        if args.notebooks:
-            parser.error("give either notebooks or --class FOLDER, not both")
-        try:
-            grade_class(args.folder, args.csv, args.reference, args.timeout, args.jobs, args.solutions,
-                        notebook_timeout=args.notebook_timeout, partial=args.partial,
-                        feedback=not args.no_feedback)
-        except GradingError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        return 0
+    if args.folder and args.notebooks:
+        parser.error("give either notebooks or --class FOLDER, not both")
+    if course.wants(args):  # class mode, records, merge, Gradescope zip: nnlib.grade.course
+        return course.run(args)
     if not args.notebooks:
         parser.error("give a notebook to grade, e.g. exercises/05_backpropagation.ipynb")
     status = 0

@@ -1,0 +1,249 @@
+"""Class mode of ``python -m nnlib.grade``: a class folder (or some notebooks) graded against ONE
+exercise set, written as course records (:mod:`nnlib.grade.records`).
+
+    python -m nnlib.grade --class submitted/ --solutions private/ --csv scores.csv \\
+        [--roster roster.csv] [--assignment 05_backpropagation] [--per-check] \\
+        [--canvas canvas.csv] [--format json] [--shard K/N] [--student KEY]
+    python -m nnlib.grade --merge shard_*.csv --csv scores.csv
+    python -m nnlib.grade alice.ipynb --solutions private/ --csv scores.csv   # regrade: one row replaced
+
+The exercise set is ``--reference``'s, else ``--assignment``, else the set most submissions
+name (notebook metadata, then file name). A submission of another set is not graded: its row
+says "exercise set 04_losses, expected 05_backpropagation". Every row has the set's columns.
+"""
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import exercises as ex
+from . import records
+from .report import atomic_write, feedback_markdown
+
+_SHARD = re.compile(r"^(\d+)/(\d+)$")
+
+
+class CourseError(Exception):
+    """The class run cannot start (no submissions, no reference, a bad option): the message says why."""
+
+
+def add_arguments(parser):
+    """The class-mode options, added to ``python -m nnlib.grade``'s parser."""
+    group = parser.add_argument_group("course records (class mode)")
+    group.add_argument("--roster", type=Path, help="CSV mapping file or folder name to id, name, email "
+                       "(columns: file or folder, id, name, email)")
+    group.add_argument("--assignment", help="the exercise set every submission must be (default: "
+                       "--reference's, else the set most submissions name)")
+    group.add_argument("--per-check", action="store_true", help="add a CSV column per check cell (ex1:check1 ...)")
+    group.add_argument("--format", choices=("text", "json"), default="text",
+                       help="json: print per submission, exercise and check: points, status, expected, got, hint")
+    group.add_argument("--canvas", type=Path, help="also write a Canvas gradebook import file here")
+    group.add_argument("--shard", help="grade only shard K of N (K/N, K from 0): every N-th submission, "
+                       "for a Kubernetes Indexed Job or a Slurm array; join the CSVs with --merge")
+    group.add_argument("--student", action="append", default=[],
+                       help="class mode: grade only this student (file or folder name; repeatable) and "
+                       "replace their row in --csv, keeping the others")
+    group.add_argument("--merge", nargs="+", type=Path, metavar="CSV",
+                       help="join the CSVs of several shards into --csv (nothing is graded)")
+    group.add_argument("--gradescope-zip", type=Path, metavar="OUT.zip",
+                       help="build a Gradescope autograder zip from --solutions (or --reference)")
+
+
+def wants(args):
+    """Does this command line ask for course records (rather than the student's table)?"""
+    return bool(args.folder or args.merge or args.gradescope_zip or args.format == "json" or args.csv)
+
+
+def run(args, out=sys.stdout):
+    """Carry out the class-mode command line; returns the exit status."""
+    try:
+        if args.folder and not args.csv:
+            args.csv = Path("scores.csv")
+        if args.merge:
+            if not args.csv:
+                raise CourseError("--merge writes the joined rows to --csv FILE: give it")
+            n = records.merge_csv(args.merge, args.csv)
+            print(f"wrote {args.csv} ({n} rows from {len(args.merge)} files)", file=out)
+            return 0
+        if args.gradescope_zip:
+            from .gradescope import build_zip
+
+            path = build_zip(args.gradescope_zip, solutions=args.solutions, reference=args.reference,
+                             assignment=args.assignment, timeout=args.timeout,
+                             notebook_timeout=args.notebook_timeout, partial=args.partial)
+            print(f"wrote {path}", file=out)
+            return 0
+        return grade_course(args, out=out)
+    except (CourseError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+# --------------------------------------------------------------------------- which set
+
+
+def declared_set(notebook):
+    """The exercise set a notebook's metadata names (``nnlib.exercise_set``), or None."""
+    meta = (notebook or {}).get("metadata", {}).get("nnlib", {})
+    name = meta.get("exercise_set") if isinstance(meta, dict) else None
+    return name if isinstance(name, str) and ex.SET_NAME.match(name) else None
+
+
+def _answer_ids(notebook):
+    return {c.get("id") for c in (notebook or {}).get("cells", [])
+            if isinstance(c, dict) and ex.cell_role(c) == "answer"}
+
+
+def submission_set(notebook, path, solutions):
+    """The set a submission is: its metadata's, else its file name's (if that set exists), else the
+    solution whose answer-cell ids it holds, else None (a notebook without any of these)."""
+    named = declared_set(notebook)
+    if named:
+        return named
+    if ex.SET_NAME.match(Path(path).stem) and (solutions / f"{Path(path).stem}.ipynb").is_file():
+        return Path(path).stem
+    ids, best, count = _answer_ids(notebook), None, 0
+    if ids and solutions.is_dir():
+        for candidate in ex.solution_files(solutions):
+            try:
+                n = len(ids & _answer_ids(ex.read_notebook(candidate)))
+            except ValueError:
+                continue
+            if n > count:
+                best, count = candidate.stem, n
+    return best
+
+
+def _read(path):
+    try:
+        return ex.read_notebook(path)
+    except (ValueError, OSError):
+        return None  # the grader reports why, in the row
+
+
+def choose_reference(args, sets):
+    """(reference path, exercise set) for the class: --reference, --assignment, or the most named set."""
+    solutions = Path(args.solutions) if args.solutions else ex.default_root() / "solutions"
+    if args.reference:
+        ref = Path(args.reference)
+        if not ref.is_file():
+            raise CourseError(f"reference solution {ref} does not exist")
+        return ref, args.assignment or declared_set(_read(ref)) or ref.stem
+    name = args.assignment
+    if name is None:
+        counted = Counter(s for s in sets if s)
+        if not counted:
+            raise CourseError("no submission names its exercise set: give --assignment NN_name or --reference FILE")
+        name = counted.most_common(1)[0][0]
+    ref = solutions / f"{name}.ipynb"
+    if not ref.is_file():
+        raise CourseError(f"no reference solution {ref} for exercise set {name!r}")
+    return ref, name
+
+
+def _shard(items, spec):
+    if not spec:
+        return items
+    m = _SHARD.match(spec)
+    if not m or int(m.group(1)) >= int(m.group(2)):
+        raise CourseError(f"--shard takes K/N with 0 <= K < N (e.g. 0/4), got {spec!r}")
+    k, n = int(m.group(1)), int(m.group(2))
+    return items[k::n]
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def grade_course(args, out=sys.stdout):
+    """Grade a class folder (or the notebooks given) against one set; write the CSV (and the
+    feedback files, the Canvas file, the JSON). Returns the exit status."""
+    from .grader import GradeResult, grade_many
+
+    log = sys.stderr if args.format == "json" else out
+    roster = records.load_roster(args.roster) if args.roster else None
+    if args.folder:
+        subs = records.find_submissions(args.folder)
+        if not subs:
+            raise CourseError(f"no .ipynb files in {args.folder} (looked in its sub-folders too)")
+        if args.student:
+            wanted = set(args.student)
+            subs = [(p, k) for p, k in subs if k in wanted or p.stem in wanted]
+            if not subs:
+                raise CourseError(f"no submission of {', '.join(sorted(wanted))} in {args.folder}")
+    else:
+        subs = [(Path(p), Path(p).stem) for p in args.notebooks]
+    subs = _shard(subs, args.shard)
+    solutions = Path(args.solutions) if args.solutions else ex.default_root() / "solutions"
+    notebooks = {p: _read(p) for p, _ in subs}
+    sets = {p: submission_set(nb, p, solutions) if nb is not None else None for p, nb in notebooks.items()}
+    reference, expected = choose_reference(args, sets.values())
+    ref_nb = ex.read_notebook(reference)
+    table = ex.exercise_cells(ref_nb, where=str(reference))
+    columns = records.columns_of(ref_nb, table, per_check=args.per_check)
+    set_max = sum(e["points"] for e in table.values())
+    base = Path(args.folder) if args.folder else None
+
+    def label(path):
+        return str(path.relative_to(base)) if base else path.name
+
+    wrong = {p: s for p, s in sets.items() if s and s != expected}
+    to_grade = [p for p, _ in subs if p not in wrong]
+    key_of = dict(subs)
+
+    def finish(results_by_path):
+        rows, results = [], []
+        for path, key in subs:
+            r = results_by_path.get(path)
+            if r is None:
+                r = GradeResult(submission=path, error=f"exercise set {wrong[path]}, expected {expected}: not graded "
+                                f"(hand in the {expected} notebook)" if path in wrong
+                                else "not graded: the grading run was killed before it")
+            r.label, r.max_of_set = label(path), set_max
+            results.append((r, records.student_of(key, roster)))
+            rows.append(records.result_row(r, records.student_of(key, roster), columns, expected))
+        return results, rows
+
+    def write(rows, final):
+        if args.student or not args.folder:  # a regrade: only these rows change
+            records.upsert_rows(args.csv, columns, rows)
+        else:
+            atomic_write(args.csv, records.csv_text(rows, columns))
+
+    if args.folder and not args.student:
+        write(finish({})[1], final=False)  # a row per submission before any kernel starts (SIGKILL-safe)
+    graded = {}
+
+    def progress(done):
+        graded.update(zip(to_grade, done))
+        if args.folder and not args.student:
+            write(finish(graded)[1], final=False)
+
+    print(f"exercise set {expected} (reference {reference}); {len(subs)} submissions"
+          + (f", {len(wrong)} of another set" if wrong else ""), file=log)
+    results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=log,
+                         notebook_timeout=args.notebook_timeout, partial=args.partial, progress=progress)
+    graded.update(zip(to_grade, results))
+    pairs, rows = finish(graded)
+    if args.csv:
+        write(rows, final=True)
+        print(f"wrote {args.csv} ({len(rows)} rows, columns fixed by {expected})", file=log)
+    if args.csv and not args.no_feedback:
+        folder = Path(args.csv).with_name(Path(args.csv).stem + "_feedback")
+        for r, student in pairs:
+            atomic_write(folder / f"{_safe(student.id)}.md", feedback_markdown(r))
+    if args.canvas:
+        atomic_write(args.canvas, records.canvas_csv(rows, args.assignment or expected, set_max))
+        print(f"wrote {args.canvas} (Canvas gradebook import, column {args.assignment or expected!r})", file=log)
+    if args.format == "json":
+        doc = {"exercise_set": expected, "reference": str(reference), "columns": columns,
+               "submissions": [records.submission_json(r, s, expected) for r, s in pairs]}
+        print(json.dumps(doc, indent=1, ensure_ascii=False), file=out)
+    return 0
+
+
+def _safe(name):
+    """A file name from a student id (no folders, no leading dot)."""
+    cleaned = re.sub(r"[^\w.@+-]+", "_", str(name)).lstrip(".")
+    return cleaned or "student"
