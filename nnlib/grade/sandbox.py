@@ -230,6 +230,10 @@ class Sandbox:
 
     def prepare(self, run_dir, work_dir, uid):
         """Give the kernel's folders to its uid (the grader's own files stay root's)."""
+        if self.drop_uid and Path(run_dir).parent == Path(work_dir).parent:
+            # the kernel's uid must pass through their common parent (a 0700 temporary folder of
+            # root's) to reach them; 0711 lets it pass without listing anything
+            os.chmod(Path(run_dir).parent, 0o711)
         for d in (run_dir, work_dir):
             os.chmod(d, 0o700)  # (on Windows only the read-only bit is honoured: harmless)
             if self.drop_uid:
