@@ -224,9 +224,10 @@ def upsert_rows(path, columns, new_rows):
 
 
 def merge_csv(paths, out_path):
-    """Join the CSVs of several shards into one: same header required (the schema is fixed by the
-    reference, so the shards of one class agree), one row per student id (a later file wins),
-    sorted by id. Returns the number of rows. Raises ValueError naming a file whose header differs."""
+    """Join the CSVs of several shards into one: same header and one exercise set required (the
+    schema is fixed by the reference, so the shards of one class agree), one row per student id (a
+    later file wins), sorted by id. Returns the number of rows. Raises ValueError naming a file
+    whose header differs, or the sets when rows of several sets are mixed."""
     if not paths:
         raise ValueError("--merge needs at least one CSV")
     columns, merged = None, OrderedDict()
@@ -239,6 +240,10 @@ def merge_csv(paths, out_path):
                              f"{', '.join(columns)}): were both graded against the same reference?")
         for row in rows:
             merged[_row_key(row)] = row
+    sets = sorted({row.get("exercise_set", "") for row in merged.values()})
+    if len(sets) > 1:  # sets with the same exercise names have the same columns: the rows tell them apart
+        raise ValueError(f"the CSVs hold rows of several exercise sets ({', '.join(sets)}): merge each set's "
+                         "shards on their own")
     rows = [merged[k] for k in sorted(merged)]
     atomic_write(out_path, csv_text(rows, columns))
     return len(rows)
