@@ -220,15 +220,14 @@ def grade_course(args, out=sys.stdout):
         if args.folder and not args.student:
             write(finish(graded)[1], final=False)
 
-    print(f"exercise set {expected} (reference {reference}); {len(subs)} submissions"
-          + (f", {len(wrong)} of another set" if wrong else ""), file=log)
     results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=log,
                          notebook_timeout=args.notebook_timeout, partial=args.partial, progress=progress)
     graded.update(zip(to_grade, results))
     pairs, rows = finish(graded)
     if args.csv:
         write(rows, final=True)
-        print(f"wrote {args.csv} ({len(rows)} rows, columns fixed by {expected})", file=log)
+        print(f"wrote {args.csv} ({len(rows)} rows; exercise set {expected}, reference {reference}"
+              + (f"; {len(wrong)} of another set, not graded" if wrong else "") + ")", file=log)
     if args.csv and not args.no_feedback:
         folder = Path(args.csv).with_name(Path(args.csv).stem + "_feedback")
         for r, student in pairs:
