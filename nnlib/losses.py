@@ -12,7 +12,7 @@ Shapes: prediction and target are (n_samples, n_outputs) and must match exactly
 
 import numpy as np
 
-from ._validation import _as_numeric_array, as_batch, boolean, positive_number, same_shape
+from ._validation import _as_numeric_array, as_batch, boolean, one_of, positive_number, same_shape
 from .activations import log_softmax, sigmoid, softmax
 
 #: predictions are clipped to [EPS, 1 - EPS] before a log, so log(0) never happens
@@ -67,9 +67,7 @@ class MeanSquaredError(Loss):
     """
 
     def __init__(self, reduction="mean", half=False):
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"MeanSquaredError: reduction must be 'mean' or 'sum', got {reduction!r}")
-        self.reduction = reduction
+        self.reduction = one_of("MeanSquaredError", "reduction", reduction, ("mean", "sum"))
         self.half = boolean("MeanSquaredError", "half", half)
         self.name = f"MeanSquaredError(reduction={reduction!r}, half={self.half})"
 
