@@ -48,6 +48,7 @@ import ast
 import hashlib
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 #: folders of the nnlib package a grading kernel does not need (never imported by a check)
@@ -110,6 +111,7 @@ def _blank(source, qualname, message):
     return "".join(lines[: first - 1]) + replacement + "".join(lines[last:])
 
 
+_copies_lock = threading.Lock()
 _copies = {}
 
 
@@ -123,8 +125,17 @@ def library_without(forbidden, package_dir=None):
     """
     package_dir = Path(package_dir or Path(__file__).resolve().parents[1])
     key = (str(package_dir), tuple(sorted(forbidden.items())))
-    if key in _copies:
+    # One copy per key even when class mode grades several notebooks at once: without the lock two
+    # threads each made a copy, the second replaced the first in _copies, and the first copy (its
+    # TemporaryDirectory no longer referenced) was deleted under the kernel about to bind it.
+    with _copies_lock:
+        if key not in _copies:
+            _copies[key] = _make_copy(package_dir, forbidden)
         return Path(_copies[key].name)
+
+
+def _make_copy(package_dir, forbidden):
+    """The TemporaryDirectory of one copy of the package (see :func:`library_without`)."""
     tmp = tempfile.TemporaryDirectory(prefix="nnlib-lib-")
     root = Path(tmp.name)
     shutil.copytree(package_dir, root / "nnlib", ignore=shutil.ignore_patterns(*SKIP_FOLDERS, "*.pyc"))
@@ -150,8 +161,7 @@ def library_without(forbidden, package_dir=None):
     for path in sorted(root.rglob("*"), reverse=True):
         path.chmod(0o555 if path.is_dir() else 0o444)
     root.chmod(0o755)
-    _copies[key] = tmp
-    return root
+    return tmp
 
 
 def library_digest(package_dir=None):

@@ -113,41 +113,43 @@ def columns_of(reference, table, per_check=False):
     return cols + list(TAIL_COLUMNS)
 
 
+def _field(obj, name, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
 def exercise_checks(exercise):
-    """The checks of one graded exercise as plain dicts ``{cell, key, points, earned, status,
-    hidden, expected, got, hint}`` (expected and got are None for a hidden check: a student never
-    sees its inputs). Reads the grader's ``CheckResult`` objects, or records that already have the
-    check protocol's fields (``key``, ``status``, ``got``)."""
+    """The checks (check cells) of one graded exercise as plain dicts ``{cell, key, hidden, points,
+    earned, status, expected, got, message, hint, failures}``.
+
+    Reads the grader's ``CheckResult`` (check protocol: ``failures``, one per failing report, each
+    ``{key, expected, got, why, hint}``); ``expected``, ``got`` and ``hint`` of the check are its
+    first failure's. A hidden check's expected and got values are left out (None): a student never
+    sees the inputs or values of a hidden check, and this record may reach the student."""
     out = []
-    for k, c in enumerate(getattr(exercise, "checks", []) or [], start=1):
-        get = c.get if isinstance(c, dict) else (lambda name, default=None, _c=c: getattr(_c, name, default))
-        hidden = bool(get("hidden", False))
-        status = get("status")
-        if status is None:
-            passed = bool(get("passed", False))
-            status = "passed" if passed else ("error" if get("error") else "failed")
-        points = float(get("points", 0) or 0)
-        expected = get("expected") if not hidden else None
-        got = get("got", get("actual")) if not hidden else None
-        message = get("message", "") or ""
-        if get("error"):
-            message = f"{get('error')}: {get('error_message', '')}".rstrip(": ")
+    for k, c in enumerate(_field(exercise, "checks", []) or [], start=1):
+        hidden = bool(_field(c, "hidden", False))
+        passed = bool(_field(c, "passed", False))
+        failures = []
+        for f in _field(c, "failures", []) or []:
+            failures.append({"key": _field(f, "key", ""), "why": _field(f, "why", ""), "hint": _field(f, "hint", ""),
+                             "expected": None if hidden else (_field(f, "expected") or None),
+                             "got": None if hidden else (_field(f, "got") or None)})
+        status = "passed" if passed else ("error" if _field(c, "error") else "failed")
+        points = float(_field(c, "points", 0) or 0)
+        first = next((f for f in failures if f["key"]), failures[0] if failures else {})
         out.append({
-            "cell": get("cell", get("index")),
-            "key": get("key") or f"check{k}",
+            "cell": _field(c, "index"),
+            "key": first.get("key") or f"check{k}",
             "hidden": hidden,
             "points": points,
-            "earned": points if status == "passed" else 0.0,
+            "earned": points if passed else 0.0,
             "status": status,
-            "expected": expected if expected not in ("",) else None,
-            "got": got if got not in ("",) else None,
-            "message": message if status != "passed" else "",
-            "hint": get("hint", "") or "",
+            "expected": first.get("expected"),
+            "got": first.get("got"),
+            "message": "" if passed else (_field(c, "message", "") or first.get("why", "")),
+            "hint": first.get("hint", "") or ("" if passed else _field(exercise, "hint", "") or ""),
+            "failures": failures,
         })
-    if out and not exercise.passed and exercise.hint and not any(c["hint"] for c in out if c["status"] != "passed"):
-        for c in out:  # the current grader keeps one hint per exercise: give it to its failing checks
-            if c["status"] != "passed":
-                c["hint"] = exercise.hint
     return out
 
 
@@ -260,8 +262,7 @@ def submission_json(result, student, expected_set=None):
             "name": e.name, "points": e.points, "max_points": e.max_points,
             "status": "passed" if e.passed else "failed",
             "reason": e.reason or "", "hint": e.hint or "",
-            "checks": [{k: c[k] for k in ("cell", "key", "hidden", "points", "earned", "status", "expected", "got",
-                                          "message", "hint")} for c in exercise_checks(e)],
+            "checks": exercise_checks(e),
         })
     return {
         "student": {"id": student.id, "name": student.name, "email": student.email, "key": student.key},
