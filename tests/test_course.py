@@ -232,8 +232,8 @@ def test_the_gradescope_zip_holds_what_grading_needs_and_nothing_of_the_book(tmp
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
         reqs = zf.read("requirements-grading.txt").decode()
         config = json.loads(zf.read("config.json"))
-    assert {"setup.sh", "run_autograder", f"reference/{SET}.ipynb", "nnlib/grade/gradescope.py"} <= names
-    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
+    assert {"setup.sh", "run_autograder", "warm_cache", f"reference/{SET}.ipynb", "nnlib/grade/gradescope.py"} <= names
+    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111 and modes["warm_cache"] & 0o111
     assert "numpy" in reqs and "ipykernel" in reqs and "jupyter_client" in reqs
     for heavy in ("jupyter-book", "scikit-learn", "matplotlib", "jupyterlab"):
         assert heavy not in reqs
@@ -443,6 +443,12 @@ def test_gradescope_run_in_a_container_without_cap_sys_admin_or_bubblewrap(tmp_p
         ref = ag / "source" / "reference" / f"{SET}.ipynb"
         snoop = with_answer(solved(), "ex1", lambda s: SNOOP.format(ref=str(ref), config=str(ag / "source" / "config.json")))
         results = {}
+        warm = (f"exec env -i PATH={no_bwrap} AUTOGRADER_ROOT={ag} NNLIB_GRADE_PYTHON={PY} "
+                f"setpriv --bounding-set=-sys_admin -- bash {ag}/source/warm_cache")  # setup.sh's last step
+        done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                               _python_visible_to_other_uids(warm, ag)], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert any((ag / "cache").rglob("*")), "warm_cache left no cached reference values"
         for name, nb in (("solution", solved()), ("exercise", untouched()), ("snoop", snoop)):
             shutil.rmtree(ag / "submission", ignore_errors=True)
             shutil.rmtree(ag / "results", ignore_errors=True)

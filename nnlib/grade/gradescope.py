@@ -10,6 +10,8 @@ The zip holds, at its top level (Gradescope unpacks it into ``/autograder/source
   in ``/autograder/venv`` with only what grading needs (``requirements-grading.txt``: numpy,
   ipykernel, jupyter_client, and sympy if the reference imports it; not jupyter-book, matplotlib
   or scikit-learn), and ``setpriv`` (util-linux);
+- ``warm_cache`` (run by setup.sh): grades the reference against itself once, so that its values
+  are cached (``/autograder/cache``) and each submission then starts one kernel, not two;
 - ``run_autograder``: run per submission (as root): it makes the reference readable by root only,
   then runs ``python -m nnlib.grade.gradescope``, which grades ``/autograder/submission/*.ipynb``
   and writes ``/autograder/results/results.json``;
@@ -60,6 +62,19 @@ chmod a+rx /autograder /autograder/source
 # the private reference: root's only
 chown -R root:root /autograder/source/reference
 chmod -R go-rwx /autograder/source/reference
+# run the reference once now, so that each submission starts one kernel, not two (the reference's
+# values are cached in /autograder/cache, root's only); a failure here only costs time later
+bash /autograder/source/warm_cache || true
+"""
+
+WARM_CACHE = """#!/usr/bin/env bash
+# Run by setup.sh: grade the reference against itself once, which caches its values (nnlib.grade.gradescope).
+set -u
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PY="${NNLIB_GRADE_PYTHON:-$ROOT/venv/bin/python}"
+cd "$ROOT/source"
+XDG_CACHE_HOME="${XDG_CACHE_HOME:-$ROOT/cache}" PYTHONPATH="$ROOT/source" NNLIB_GRADE_CONTAINER=1 \
+    "$PY" -m nnlib.grade --reference reference/*.ipynb reference/*.ipynb > /dev/null
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -73,6 +88,7 @@ chmod -R a+rX "$ROOT/source/nnlib"
 chmod -R go-rwx "$ROOT/source/reference"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
+export XDG_CACHE_HOME="${XDG_CACHE_HOME:-$ROOT/cache}"  # the reference's values, filled by setup.sh
 PYTHONPATH="$ROOT/source" NNLIB_GRADE_CONTAINER=1 exec "$PY" -m nnlib.grade.gradescope --root "$ROOT"
 """
 
@@ -131,6 +147,7 @@ def build_zip(out, solutions=None, reference=None, assignment=None, timeout=10.0
     with zipfile.ZipFile(out, "w") as zf:
         _add(zf, "setup.sh", SETUP_SH, executable=True)
         _add(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
+        _add(zf, "warm_cache", WARM_CACHE, executable=True)
         _add(zf, "requirements-grading.txt", "\n".join(requirements_for(ref_nb)) + "\n")
         _add(zf, "config.json", json.dumps(config, indent=1) + "\n")
         _add(zf, f"reference/{set_name}.ipynb", ref.read_bytes())
