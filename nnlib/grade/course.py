@@ -1,5 +1,5 @@
 """Class mode of ``python -m nnlib.grade``: a class folder (or some notebooks) graded against ONE
-exercise set, written as course records (:mod:`nnlib.grade.records`).
+exercise set, written as course records (:mod:`nnlib.grade.records`). The commands::
 
     python -m nnlib.grade --class submitted/ --solutions private/ --csv scores.csv \\
         [--roster roster.csv] [--assignment 05_backpropagation] [--per-check] \\
