@@ -160,6 +160,7 @@ def grade_course(args, out=sys.stdout):
     """Grade a class folder (or the notebooks given) against one set; write the CSV (and the
     feedback files, the Canvas file, the JSON). Returns the exit status."""
     from .grader import GradeResult, grade_many
+    from .sandbox import detect
 
     log = sys.stderr if args.format == "json" else out
     roster = records.load_roster(args.roster) if args.roster else None
@@ -216,12 +217,18 @@ def grade_course(args, out=sys.stdout):
     graded = {}
 
     def progress(done):
+        path, r = to_grade[len(done) - 1], done[-1]
+        status = f"cannot grade: {r.error}" if r.error else f"{r.total:g}/{r.max_total:g}"
+        print(f"{label(path)}: {status} ({r.seconds:.1f} s)", file=log)
         graded.update(zip(to_grade, done))
         if args.folder and not args.student:
             write(finish(graded)[1], final=False)
 
-    results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=log,
-                         notebook_timeout=args.notebook_timeout, partial=args.partial, progress=progress)
+    box = detect()
+    print(box.note, file=log)  # the first line: grading has started, and how it is sandboxed
+    results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=None,
+                         notebook_timeout=args.notebook_timeout, partial=args.partial, sandbox=box,
+                         progress=progress)
     graded.update(zip(to_grade, results))
     pairs, rows = finish(graded)
     if args.csv:
