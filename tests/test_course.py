@@ -423,7 +423,8 @@ def _try(path):
         return "read"
     except OSError as exc:
         return type(exc).__name__
-raise RuntimeError("snoop: reference=" + _try({ref!r}) + " config=" + _try({config!r}))
+raise RuntimeError("snoop: reference=" + _try({ref!r}) + " sources=" + _try({sources!r})
+                   + " passwd=" + _try("/etc/passwd"))
 '''
 
 
@@ -441,7 +442,8 @@ def test_gradescope_run_in_a_container_without_cap_sys_admin_or_bubblewrap(tmp_p
         with zipfile.ZipFile(tmp_path / "autograder.zip") as zf:
             zf.extractall(ag / "source")
         ref = ag / "source" / "reference" / f"{SET}.ipynb"
-        snoop = with_answer(solved(), "ex1", lambda s: SNOOP.format(ref=str(ref), config=str(ag / "source" / "config.json")))
+        sources = ag / "source" / "nnlib" / "grade" / "grader.py"
+        snoop = with_answer(solved(), "ex1", lambda s: SNOOP.format(ref=str(ref), sources=str(sources)))
         results = {}
         warm = (f"exec env -i PATH={no_bwrap} AUTOGRADER_ROOT={ag} NNLIB_GRADE_PYTHON={PY} "
                 f"setpriv --bounding-set=-sys_admin -- bash {ag}/source/warm_cache")  # setup.sh's last step
@@ -472,7 +474,10 @@ def test_gradescope_run_in_a_container_without_cap_sys_admin_or_bubblewrap(tmp_p
     assert "CONTAINER" in sol["output"] and "unprivileged uid via setpriv" in sol["output"], sol["output"]
     assert results["exercise"]["score"] == 0 and len(results["exercise"]["tests"]) == len(table)
     ex1 = results["snoop"]["tests"][0]
-    assert ex1["score"] == 0 and "snoop: reference=PermissionError config=read" in ex1["output"], ex1["output"]
+    # /etc/passwd (world-readable) is read: the kernel can read files; the reference and the original
+    # sources (with the forbidden helpers) are root's only
+    assert ex1["score"] == 0, ex1["output"]
+    assert "snoop: reference=PermissionError sources=PermissionError passwd=read" in ex1["output"], ex1["output"]
 
 
 # --------------------------------------------------------------------------- laptops: no /proc, resource, bwrap

@@ -58,6 +58,8 @@ def wants(args):
 
 def run(args, out=sys.stdout):
     """Carry out the class-mode command line; returns the exit status."""
+    from .grader import GradingError
+
     try:
         if args.folder and not args.csv:
             args.csv = Path("scores.csv")
@@ -76,7 +78,7 @@ def run(args, out=sys.stdout):
             print(f"wrote {path}", file=out)
             return 0
         return grade_course(args, out=out)
-    except (CourseError, ValueError, OSError) as exc:
+    except (CourseError, GradingError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -156,18 +158,58 @@ def _shard(items, spec):
 # --------------------------------------------------------------------------- the run
 
 
+def require_isolation(box, reference, accept_risk):
+    """Grading with a private reference needs a kernel kept from the grader's files: bubblewrap, or a
+    container (namespaces not permitted) whose kernel runs as a uid of its own and whose reference
+    is not world-readable. Anything else is refused (``refuse_unsandboxed``'s message) unless
+    ``--accept-unsandboxed-risk``."""
+    from .grader import GradingError, refuse_unsandboxed
+
+    if box.mode == "container" and box.drop_uid:
+        mode = Path(reference).stat().st_mode
+        if mode & 0o004:
+            raise GradingError(f"{reference} is world-readable, and in a container the kernel reads what "
+                               f"any user may: chmod o-r {reference} (or chmod 700 its folder) and run again")
+        return
+    refuse_unsandboxed(box, accept_risk, "grading with a private reference")
+
+
+def other_entries(folder, skip=()):
+    """Rows for what in a class folder is not a submission: a top-level file that is not a notebook,
+    a folder without any notebook. Every entry of the folder gets a row. Returns {path: reason}."""
+    skip = {Path(p).resolve() for p in skip}
+    out = {}
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.name.startswith(".") or entry.resolve() in skip:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            if not any(p for p in entry.rglob("*.ipynb")):
+                out[entry] = "not graded: a folder without a notebook"
+        elif not entry.name.endswith(".ipynb"):
+            out[entry] = "not graded: not a notebook (the file name does not end in .ipynb)"
+    return out
+
+
 def grade_course(args, out=sys.stdout):
     """Grade a class folder (or the notebooks given) against one set; write the CSV (and the
     feedback files, the Canvas file, the JSON). Returns the exit status."""
-    from .grader import GradeResult, grade_many
+    from .grader import GradeResult, grade_many, is_private_reference
+    from .report import display_name
     from .sandbox import detect
 
     log = sys.stderr if args.format == "json" else out
     roster = records.load_roster(args.roster) if args.roster else None
+    extra = {}
     if args.folder:
-        subs = records.find_submissions(args.folder)
+        if not Path(args.folder).is_dir():
+            raise CourseError(f"{args.folder} is not a folder")
+        feedback_dir = Path(args.csv).with_name(Path(args.csv).stem + "_feedback")
+        subs = [(p, k) for p, k in records.find_submissions(args.folder)
+                if feedback_dir.resolve() not in p.resolve().parents]
         if not subs:
             raise CourseError(f"no .ipynb files in {args.folder} (looked in its sub-folders too)")
+        if not args.student:
+            extra = other_entries(args.folder, skip=(args.csv, feedback_dir))
         if args.student:
             wanted = set(args.student)
             subs = [(p, k) for p, k in subs if k in wanted or p.stem in wanted]
@@ -180,6 +222,9 @@ def grade_course(args, out=sys.stdout):
     notebooks = {p: _read(p) for p, _ in subs}
     sets = {p: submission_set(nb, p, solutions) if nb is not None else None for p, nb in notebooks.items()}
     reference, expected = choose_reference(args, sets.values())
+    box = detect()
+    if args.folder or is_private_reference(args.reference, args.solutions):
+        require_isolation(box, reference, args.accept_unsandboxed_risk)
     ref_nb = ex.read_notebook(reference)
     table = ex.exercise_cells(ref_nb, where=str(reference))
     columns = records.columns_of(ref_nb, table, per_check=args.per_check)
@@ -187,7 +232,8 @@ def grade_course(args, out=sys.stdout):
     base = Path(args.folder) if args.folder else None
 
     def label(path):
-        return str(path.relative_to(base)) if base else path.name
+        text = str(path.relative_to(base)) if base else path.name
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # any file name
 
     wrong = {p: s for p, s in sets.items() if s and s != expected}
     to_grade = [p for p, _ in subs if p not in wrong]
@@ -204,6 +250,12 @@ def grade_course(args, out=sys.stdout):
             r.label, r.max_of_set = label(path), set_max
             results.append((r, records.student_of(key, roster)))
             rows.append(records.result_row(r, records.student_of(key, roster), columns, expected))
+        for entry, why in extra.items():  # not submissions, but every entry of the folder gets a row
+            r = GradeResult(submission=entry, error=why)
+            r.label, r.max_of_set = label(entry), set_max
+            student = records.student_of(display_name(entry), roster)
+            results.append((r, student))
+            rows.append(records.result_row(r, student, columns, expected))
         return results, rows
 
     def write(rows, final):
@@ -224,7 +276,6 @@ def grade_course(args, out=sys.stdout):
         if args.folder and not args.student:
             write(finish(graded)[1], final=False)
 
-    box = detect()
     print(box.note, file=log)  # the first line: grading has started, and how it is sandboxed
     results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=None,
                          notebook_timeout=args.notebook_timeout, partial=args.partial, sandbox=box,

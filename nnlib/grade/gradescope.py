@@ -19,8 +19,9 @@ The zip holds, at its top level (Gradescope unpacks it into ``/autograder/source
 
 Inside Gradescope's container namespaces are not permitted, so the sandbox runs in its container
 mode (:mod:`nnlib.grade.sandbox`): the kernel runs as an unprivileged uid of its own, with the
-resource limits; the reference folder is root's, mode 0700, so the grader reads it and the
-student's kernel cannot. ``results.json`` follows Gradescope's autograder specification: a total
+resource limits; ``/autograder/source`` (the reference and the original nnlib sources) is root's,
+mode 0700, so the grader reads it and the student's kernel cannot (the kernel imports a copy of nnlib
+without the forbidden helpers, :func:`nnlib.grade.guard.library_without`). ``results.json`` follows Gradescope's autograder specification: a total
 ``score``, and one test per exercise with ``score``, ``max_score``, ``status``, ``name``,
 ``number``, ``output`` (what failed, expected and got for a visible check, the hint) and
 ``visibility``.
@@ -56,12 +57,13 @@ apt-get install -y --no-install-recommends python3 python3-venv python3-pip util
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install --no-cache-dir --upgrade pip
 /autograder/venv/bin/pip install --no-cache-dir -r /autograder/source/requirements-grading.txt
-# the kernel runs as an unprivileged uid: it must be able to run this Python and import nnlib
-chmod -R a+rX /autograder/venv /autograder/source/nnlib
-chmod a+rx /autograder /autograder/source
-# the private reference: root's only
-chown -R root:root /autograder/source/reference
-chmod -R go-rwx /autograder/source/reference
+# the kernel runs as an unprivileged uid: it must be able to run this Python; it imports a copy of
+# nnlib without the forbidden helpers that the grader makes in /tmp, never /autograder/source, which
+# (the private reference, the original sources) stays root's only
+chmod -R a+rX /autograder/venv
+chmod a+rx /autograder
+chown -R root:root /autograder/source
+chmod -R go-rwx /autograder/source
 # run the reference once now, so that each submission starts one kernel, not two (the reference's
 # values are cached in /autograder/cache, root's only); a failure here only costs time later
 bash /autograder/source/warm_cache || true
@@ -82,10 +84,9 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -u
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PY="${NNLIB_GRADE_PYTHON:-$ROOT/venv/bin/python}"
-# the kernel's uid must reach the package; the reference stays root's (mode 0700)
-chmod a+rx "$ROOT" "$ROOT/source"
-chmod -R a+rX "$ROOT/source/nnlib"
-chmod -R go-rwx "$ROOT/source/reference"
+# the kernel's uid gets nothing of source/ (reference, original sources): root's only, again
+chmod a+rx "$ROOT"
+chmod -R go-rwx "$ROOT/source"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
 export XDG_CACHE_HOME="${XDG_CACHE_HOME:-$ROOT/cache}"  # the reference's values, filled by setup.sh
