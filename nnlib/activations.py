@@ -9,6 +9,8 @@ The layer classes that use these in a network live in ``nnlib.layers``.
 
 import numpy as np
 
+from ._validation import all_finite
+
 
 def _real(owner, z):
     """z as a float64 array, refusing what is not a real number (None, strings, complex) and NaN.
@@ -44,7 +46,7 @@ def _finite_row_max(owner, z):
     """The largest entry of each row (last axis), which must be finite: a row holding +inf has
     no softmax (inf / inf), and a row of -inf only has none either (0 / 0)."""
     top = z.max(axis=-1, keepdims=True)
-    if not np.isfinite(top).all():
+    if not all_finite(top):
         first = tuple(np.argwhere(~np.isfinite(top))[0])
         row = f" (row {first[0] if len(first) == 2 else first[:-1]})" if len(first) > 1 else ""
         what = "holds +inf" if top[first] > 0 else "has only -inf entries"

@@ -65,6 +65,7 @@ def numerical_gradient(f, x, h=STEP):
 
 
 def _check_perturbable(f, x):
+    """f a function, x an array it can perturb in place: float64 and writeable."""
     if not callable(f):
         raise TypeError(f"numerical_gradient: f must be a function of no arguments, got {type(f).__name__}")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
@@ -142,6 +143,7 @@ def check_network(net, loss, X, Y, h=STEP):
 
 
 def _check_network_and_loss(net, loss):
+    """A network with a list of layers (not one layer) and a loss instance (not its class)."""
     instance_with("check_network", "net", net, ("forward", "backward", "parameters"))
     if not isinstance(getattr(net, "layers", None), list):
         raise TypeError(f"check_network: net must be a network with a list of layers such as "

@@ -138,6 +138,8 @@ class Activation(Layer):
     """An element-wise activation (chapter 2), Z and A of the same shape (n, d)::
 
         A = f(Z),        dL/dZ = dL/dA * f'(Z)   (element by element)
+
+    A subclass passes f and f', or writes ``_forward`` and ``_backward`` itself.
     """
 
     def __init__(self, function, derivative, name):

@@ -20,7 +20,9 @@ EPS = 1e-12
 
 
 class Loss:
-    """Base class: subclasses implement ``_value`` and ``_gradient`` on checked arrays."""
+    """Base class: a loss maps a prediction P and a target Y, both (n, k), to one number L
+    (averaged or summed over the batch, as each subclass says); ``gradient`` returns dL/dP, of
+    P's shape (n, k). Subclasses implement ``_value`` and ``_gradient`` on checked arrays."""
 
     name = "Loss"
 

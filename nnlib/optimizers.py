@@ -103,7 +103,7 @@ class Optimizer:
 
     @property
     def lr(self):
-        """The learning rate eta, a finite number > 0 (checked also when set by hand: ``opt.lr = 0.1``)."""
+        """The learning rate eta, a finite number > 0, checked also when set by hand (``opt.lr = 0.1``)."""
         return self._lr
 
     @lr.setter
