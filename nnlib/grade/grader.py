@@ -135,6 +135,7 @@ class CheckResult:
     passed: bool
     message: str = ""  # why the cell did not run to its end (empty when it did)
     failures: list = field(default_factory=list)  # every failing report, each with its hint
+    reported: dict = field(default_factory=dict)  # {key: plain value} the submission sent (first per key)
     error: str = None  # exception type
     error_message: str = ""
 
@@ -498,7 +499,7 @@ def check_result(cell, index, points, hidden, rec, expected, timeout):
     cell_hint = _meta(cell).get("hint", "") if isinstance(_meta(cell).get("hint", ""), str) else ""
     result = CheckResult(index=index, hidden=hidden, points=points, passed=False,
                          error=rec.ename, error_message=rec.evalue or "")
-    got = {}
+    got = result.reported
     for key, value in rec.reports:
         got.setdefault(key, value)  # the first value sent under a key counts
     failure = _check_cell_failure(rec, timeout)

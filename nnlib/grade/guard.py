@@ -87,7 +87,9 @@ def _message(qualname, exercise):
 
 def _blank(source, qualname, message):
     """``source`` with the body of the function or class ``qualname`` replaced by a raise."""
-    tree = ast.parse(source)
+    from .checks import parse
+
+    tree = parse(source)
     lines = source.splitlines(keepends=True)
 
     def find(body, names):
@@ -111,8 +113,8 @@ def _blank(source, qualname, message):
     return "".join(lines[: first - 1]) + replacement + "".join(lines[last:])
 
 
-_copies_lock = threading.Lock()
 _copies = {}
+_copies_lock = threading.Lock()  # two grading threads must share one copy (a second would delete the first)
 
 
 def library_without(forbidden, package_dir=None):
@@ -125,9 +127,6 @@ def library_without(forbidden, package_dir=None):
     """
     package_dir = Path(package_dir or Path(__file__).resolve().parents[1])
     key = (str(package_dir), tuple(sorted(forbidden.items())))
-    # One copy per key even when class mode grades several notebooks at once: without the lock two
-    # threads each made a copy, the second replaced the first in _copies, and the first copy (its
-    # TemporaryDirectory no longer referenced) was deleted under the kernel about to bind it.
     with _copies_lock:
         if key not in _copies:
             _copies[key] = _make_copy(package_dir, forbidden)
@@ -135,7 +134,7 @@ def library_without(forbidden, package_dir=None):
 
 
 def _make_copy(package_dir, forbidden):
-    """The TemporaryDirectory of one copy of the package (see :func:`library_without`)."""
+    """A TemporaryDirectory holding nnlib/ without the forbidden helpers (see library_without)."""
     tmp = tempfile.TemporaryDirectory(prefix="nnlib-lib-")
     root = Path(tmp.name)
     shutil.copytree(package_dir, root / "nnlib", ignore=shutil.ignore_patterns(*SKIP_FOLDERS, "*.pyc"))
