@@ -132,7 +132,8 @@ def test_generated_notebook_drops_hidden_and_keeps_visible_targets():
     assert check.source == ('report("double(2)", double(2), hint="2 x")\n'
                             "# expected (the reference solution reports):\n#   double(2) = 4")
     assert check.outputs[0]["data"]["text/plain"] == "double(2) = 4" and check.execution_count == 3
-    assert check.metadata == {"tags": ["check"], "nnlib": {"exercise": "ex1", "points": 1},
+    # and the values to expect, for self-checking without the solutions (python -m nnlib.grade)
+    assert check.metadata == {"tags": ["check"], "nnlib": {"exercise": "ex1", "points": 1, "expected": [["double(2)", 4]]},
                               "editable": False, "deletable": False}
     assert answer.metadata == {"tags": ["answer"], "nnlib": {"exercise": "ex1"}}  # no author notes
     text = ex.render(nb)

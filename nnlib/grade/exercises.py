@@ -17,11 +17,12 @@ an answer cell ``"forbidden"`` (nnlib functions its answer may not call while gr
 ``"partial"``, and any cell tagged ``solution`` (a markdown cell that discusses the answer, say)
 is dropped from the student version.
 
-The student version differs from the solution in four more ways: the title "# Solutions N."
+The student version differs from the solution in three more ways: the title "# Solutions N."
 becomes "# Exercises N.", an answer cell with forbidden helpers says so in a first comment line,
-and every visible check whose output is plain printed text becomes a ``%%nnlib_check`` cell
-(:mod:`nnlib.grade.verdict`) that prints expected and got side by side, with the cell
-``%load_ext nnlib.grade.verdict`` after the first code cell to load it.
+and every visible check (whose cell ends with ``report()`` calls, :mod:`nnlib.grade.verdict`)
+keeps its stored outputs, gets the values the reference reports as comments at the end of its
+source, and holds them as plain data in ``metadata.nnlib.expected`` (for self-checking without
+the solutions).
 
 Instructor command (from the repository root)::
 
