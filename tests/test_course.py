@@ -258,6 +258,15 @@ def _endless_loop(source):
     return "\n".join(lines[:k + 1] + ["    while True:", "        pass"] + lines[k + 1:])
 
 
+def _stubborn_loop(source):
+    """As _endless_loop, but the loop swallows the interrupt: the kernel has to be killed."""
+    lines = source.splitlines()
+    k = next(i for i, line in enumerate(lines) if line.strip().startswith('"""') and i > 0)
+    loop = ["    while True:", "        try:", "            while True:", "                pass",
+            "        except KeyboardInterrupt:", "            pass"]
+    return "\n".join(lines[:k + 1] + loop + lines[k + 1:])
+
+
 @pytest.fixture(scope="module")
 def class_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("course")
@@ -269,12 +278,14 @@ def class_run(tmp_path_factory):
         "heidi": solved(OTHER),  # a correct set-04 notebook handed in for set 01
         "erin": with_answer(with_answer(good, "ex1", lambda s: LOUD_100KB + s), "ex3", lambda s: LOUD_2MB + s),
         "dave": with_answer(good, "ex2", _endless_loop),
+        "ivy": with_answer(good, "ex2", _stubborn_loop),
     }
     for student, nb in subs.items():
         write(nb, submitted / student / SET / f"{SET}.ipynb")
     roster = base / "roster.csv"
     roster.write_text("folder,id,name,email\nalice,s001,Alice A,alice@u.edu\nbob,s002,Bob B,bob@u.edu\n"
-                      "heidi,s003,Heidi H,heidi@u.edu\nerin,s004,Erin E,erin@u.edu\ndave,s005,Dave D,dave@u.edu\n",
+                      "heidi,s003,Heidi H,heidi@u.edu\nerin,s004,Erin E,erin@u.edu\ndave,s005,Dave D,dave@u.edu\n"
+                      "ivy,s006,Ivy I,ivy@u.edu\n",
                       encoding="utf-8")
     csv_path, canvas = base / "scores.csv", base / "canvas.csv"
     proc, seconds = grade_cli("--class", submitted, "--solutions", ROOT / "solutions", "--csv", csv_path,
@@ -282,7 +293,7 @@ def class_run(tmp_path_factory):
                               "--timeout", "4", "--jobs", "2")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    print(f"class of {len(subs)} (nbgrader layout, one endless loop): {seconds:.1f} s", file=sys.stderr)
+    print(f"class of {len(subs)} (nbgrader layout, two endless loops): {seconds:.1f} s", file=sys.stderr)
     return {"doc": doc, "by_id": {s["student"]["id"]: s for s in doc["submissions"]}, "csv": csv_path,
             "canvas": canvas, "log": proc.stderr, "seconds": seconds}
 
@@ -290,7 +301,7 @@ def class_run(tmp_path_factory):
 def test_class_json_has_every_submission_exercise_and_check(class_run):
     doc, by_id = class_run["doc"], class_run["by_id"]
     _, table = reference_table()
-    assert doc["exercise_set"] == SET and sorted(by_id) == ["s001", "s002", "s003", "s004", "s005"]
+    assert doc["exercise_set"] == SET and sorted(by_id) == ["s001", "s002", "s003", "s004", "s005", "s006"]
     alice = by_id["s001"]
     assert alice["student"] == {"id": "s001", "name": "Alice A", "email": "alice@u.edu", "key": "alice"}
     assert alice["points"] == alice["max_points"] == sum(e["points"] for e in table.values())
@@ -313,7 +324,7 @@ def test_class_csv_has_the_reference_columns_and_the_roster_ids(class_run):
     assert by_id["s001"]["total"] == by_id["s001"]["max"] == "14"
     assert by_id["s002"]["total"] == "0"
     feedback = class_run["csv"].with_name("scores_feedback")
-    assert sorted(p.name for p in feedback.iterdir()) == [f"s00{i}.md" for i in range(1, 6)]
+    assert sorted(p.name for p in feedback.iterdir()) == [f"s00{i}.md" for i in range(1, 7)]
 
 
 def test_a_submission_of_another_set_is_reported_and_not_graded(class_run):
@@ -339,6 +350,17 @@ def test_an_endless_loop_is_reported_as_a_time_limit(class_run):
     text = json.dumps(ex2)
     assert "NotImplementedError" not in text and "ignored the interrupt" not in text
     assert dave["points"] == 14 - 2  # only its own exercise
+
+
+def test_an_endless_loop_that_swallows_the_interrupt_is_a_time_limit_too(class_run):
+    """The kernel is killed and the notebook rerun with ex2's stub: the report is still about the
+    student's loop (which check, how long), not the stub's NotImplementedError."""
+    ivy = class_run["by_id"]["s006"]
+    ex2 = next(e for e in ivy["exercises"] if e["name"] == "ex2")
+    assert ex2["points"] == 0 and ex2["reason"].startswith("time limit: visible check ran longer than 4 s")
+    text = json.dumps(ex2)
+    assert "NotImplementedError" not in text and "ignored the interrupt" not in text
+    assert ivy["points"] == 14 - 2 and "ex2 ran past the time limit of 4 s" in ivy["note"]
 
 
 def test_canvas_import_file_of_the_class(class_run):
