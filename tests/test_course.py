@@ -282,6 +282,9 @@ def class_run(tmp_path_factory):
     }
     for student, nb in subs.items():
         write(nb, submitted / student / SET / f"{SET}.ipynb")
+    # alice's folder also holds an older copy and another assignment (nbgrader keeps every one)
+    write(untouched(), submitted / "alice" / SET / "old copy.ipynb")
+    write(solved(OTHER), submitted / "alice" / OTHER / f"{OTHER}.ipynb")
     roster = base / "roster.csv"
     roster.write_text("folder,id,name,email\nalice,s001,Alice A,alice@u.edu\nbob,s002,Bob B,bob@u.edu\n"
                       "heidi,s003,Heidi H,heidi@u.edu\nerin,s004,Erin E,erin@u.edu\ndave,s005,Dave D,dave@u.edu\n"
@@ -305,6 +308,8 @@ def test_class_json_has_every_submission_exercise_and_check(class_run):
     alice = by_id["s001"]
     assert alice["student"] == {"id": "s001", "name": "Alice A", "email": "alice@u.edu", "key": "alice"}
     assert alice["points"] == alice["max_points"] == sum(e["points"] for e in table.values())
+    assert alice["submission"].endswith(f"alice/{SET}/{SET}.ipynb")  # one row per student: the set's file
+    assert "also handed in, not graded:" in alice["note"] and "old copy.ipynb" in alice["note"]
     assert [e["name"] for e in alice["exercises"]] == list(table)
     for e in alice["exercises"]:
         assert len(e["checks"]) == len(table[e["name"]]["checks"])

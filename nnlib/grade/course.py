@@ -174,6 +174,32 @@ def require_isolation(box, reference, accept_risk):
     refuse_unsandboxed(box, accept_risk, "grading with a private reference")
 
 
+def one_per_student(subs, wrong, expected):
+    """One notebook per student: of a student's notebooks of the right set, the one named after the
+    set, else the newest; a student with none of the right set keeps one (its row says which set it
+    is). Returns (subs, {kept path: [the student's other notebooks]})."""
+    by_key = {}
+    for path, key in subs:
+        by_key.setdefault(key, []).append(path)
+    kept, also = [], {}
+    for key, paths in by_key.items():
+        right = [p for p in paths if p not in wrong] or paths
+
+        def rank(p):
+            try:
+                mtime = p.stat().st_mtime
+            except OSError:
+                mtime = 0
+            return (p.stem == expected, mtime, str(p))
+
+        best = max(right, key=rank)
+        kept.append((best, key))
+        others = sorted(p for p in paths if p != best)
+        if others:
+            also[best] = others
+    return sorted(kept, key=lambda pk: (pk[1], str(pk[0]))), also
+
+
 def other_entries(folder, skip=()):
     """Rows for what in a class folder is not a submission: a top-level file that is not a notebook,
     a folder without any notebook. Every entry of the folder gets a row. Returns {path: reason}."""
@@ -236,8 +262,8 @@ def grade_course(args, out=sys.stdout):
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # any file name
 
     wrong = {p: s for p, s in sets.items() if s and s != expected}
+    subs, also = one_per_student(subs, wrong, expected)
     to_grade = [p for p, _ in subs if p not in wrong]
-    key_of = dict(subs)
 
     def finish(results_by_path):
         rows, results = [], []
@@ -248,6 +274,9 @@ def grade_course(args, out=sys.stdout):
                                 f"(hand in the {expected} notebook)" if path in wrong
                                 else "not graded: the grading run was killed before it")
             r.label, r.max_of_set = label(path), set_max
+            if also.get(path) and f"also handed in" not in (r.note or ""):
+                r.note = "; ".join(filter(None, [r.note, "also handed in, not graded: "
+                                                 + ", ".join(label(p) for p in also[path])]))
             results.append((r, records.student_of(key, roster)))
             rows.append(records.result_row(r, records.student_of(key, roster), columns, expected))
         for entry, why in extra.items():  # not submissions, but every entry of the folder gets a row
