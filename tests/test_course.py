@@ -491,9 +491,19 @@ def test_gradescope_run_in_a_container_without_cap_sys_admin_or_bubblewrap(tmp_p
             assert done.returncode == 0, done.stdout + done.stderr
             results[name] = json.loads((ag / "results" / "results.json").read_text(encoding="utf-8"))
             print(f"gradescope {name}: {seconds:.1f} s", file=sys.stderr)
+        if os.path.realpath(PY).startswith("/root/"):
+            # the same container where this Python is NOT usable by another uid: the kernel would run
+            # as root and could read the reference, so nothing is graded (fail closed)
+            shutil.rmtree(ag / "results", ignore_errors=True)
+            done = subprocess.run(["sh", "-c", run], capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stdout + done.stderr
+            results["no_uid"] = json.loads((ag / "results" / "results.json").read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(ag, ignore_errors=True)
     _, table = reference_table()
+    if "no_uid" in results:
+        assert results["no_uid"]["score"] == 0 and "nothing was graded" in results["no_uid"]["output"]
+        assert len(results["no_uid"]["tests"]) == len(table)
     sol = results["solution"]
     assert [t["name"] for t in sol["tests"]] == list(table)  # one test per exercise
     assert sol["score"] == sum(t["max_score"] for t in sol["tests"]) == 14

@@ -225,6 +225,7 @@ def run(root):
     """Grade the submission under ``root`` (Gradescope's /autograder); write results/results.json."""
     from .course import _read, declared_set
     from .grader import grade_notebook
+    from .sandbox import detect
 
     start = time.perf_counter()
     root = Path(root)
@@ -234,7 +235,13 @@ def run(root):
     set_name = config["exercise_set"]
     path, picked = pick_submission(root / "submission", set_name)
     result, error = None, None
-    if path is None:
+    box = detect()
+    if box.mode != "bwrap" and not box.drop_uid:
+        # Fail closed: the kernel would run as root, and root reads the private reference.
+        error = ("the grader cannot run the student's kernel as a uid of its own here (setpriv missing, or "
+                 "this Python is not usable by another uid: chmod -R a+rX the virtual environment), so the "
+                 f"private reference would be readable by it; nothing was graded. {box.note}")
+    elif path is None:
         error = picked
     else:
         declared = declared_set(_read(path))
@@ -242,7 +249,8 @@ def run(root):
             error = f"exercise set {declared}, expected {set_name}: upload the {set_name} notebook"
         else:
             result = grade_notebook(path, reference=reference, timeout=config["timeout"],
-                                    notebook_timeout=config["notebook_timeout"], partial=config["partial"])
+                                    notebook_timeout=config["notebook_timeout"], partial=config["partial"],
+                                    sandbox=box)
     doc = results_json(result, config, picked, error, time.perf_counter() - start)
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
