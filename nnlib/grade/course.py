@@ -241,8 +241,9 @@ def grade_course(args, out=sys.stdout):
             subs = [(p, k) for p, k in subs if k in wanted or p.stem in wanted]
             if not subs:
                 raise CourseError(f"no submission of {', '.join(sorted(wanted))} in {args.folder}")
-    else:
-        subs = [(Path(p), Path(p).stem) for p in args.notebooks]
+    else:  # notebooks named on the command line: each is graded; same stems are told apart by path
+        stems = Counter(Path(p).stem for p in args.notebooks)
+        subs = [(Path(p), Path(p).stem if stems[Path(p).stem] == 1 else str(p)) for p in args.notebooks]
     subs = _shard(subs, args.shard)
     solutions = Path(args.solutions) if args.solutions else ex.default_root() / "solutions"
     notebooks = {p: _read(p) for p, _ in subs}
@@ -262,7 +263,7 @@ def grade_course(args, out=sys.stdout):
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # any file name
 
     wrong = {p: s for p, s in sets.items() if s and s != expected}
-    subs, also = one_per_student(subs, wrong, expected)
+    subs, also = one_per_student(subs, wrong, expected) if args.folder else (subs, {})
     to_grade = [p for p, _ in subs if p not in wrong]
 
     def finish(results_by_path):
