@@ -40,7 +40,7 @@ def add_arguments(parser):
     group.add_argument("--format", choices=("text", "json"), default="text",
                        help="json: print per submission, exercise and check: points, status, expected, got, hint")
     group.add_argument("--canvas", type=Path, help="also write a Canvas gradebook import file here")
-    group.add_argument("--shard", help="grade only shard K of N (K/N, K from 0): every N-th submission, "
+    group.add_argument("--shard", help="grade only shard K of N (K/N, K from 0): every N-th student, "
                        "for a Kubernetes Indexed Job or a Slurm array; join the CSVs with --merge")
     group.add_argument("--student", action="append", default=[],
                        help="class mode: grade only this student (file or folder name; repeatable) and "
@@ -152,7 +152,9 @@ def _shard(items, spec):
     if not m or int(m.group(1)) >= int(m.group(2)):
         raise CourseError(f"--shard takes K/N with 0 <= K < N (e.g. 0/4), got {spec!r}")
     k, n = int(m.group(1)), int(m.group(2))
-    return items[k::n]
+    keys = sorted({key for _, key in items})[k::n]  # by student: all of a student's notebooks in one shard
+    chosen = set(keys)
+    return [(p, key) for p, key in items if key in chosen]
 
 
 # --------------------------------------------------------------------------- the run
@@ -288,14 +290,14 @@ def grade_course(args, out=sys.stdout):
             rows.append(records.result_row(r, student, columns, expected))
         return results, rows
 
-    def write(rows, final):
+    def write(rows):
         if args.student or not args.folder:  # a regrade: only these rows change
             records.upsert_rows(args.csv, columns, rows)
         else:
             atomic_write(args.csv, records.csv_text(rows, columns))
 
     if args.folder and not args.student:
-        write(finish({})[1], final=False)  # a row per submission before any kernel starts (SIGKILL-safe)
+        write(finish({})[1])  # a row per submission before any kernel starts (SIGKILL-safe)
     graded = {}
 
     def progress(done):
@@ -304,7 +306,7 @@ def grade_course(args, out=sys.stdout):
         print(f"{label(path)}: {status} ({r.seconds:.1f} s)", file=log)
         graded.update(zip(to_grade, done))
         if args.folder and not args.student:
-            write(finish(graded)[1], final=False)
+            write(finish(graded)[1])
 
     print(box.note, file=log)  # the first line: grading has started, and how it is sandboxed
     results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=None,
@@ -313,7 +315,7 @@ def grade_course(args, out=sys.stdout):
     graded.update(zip(to_grade, results))
     pairs, rows = finish(graded)
     if args.csv:
-        write(rows, final=True)
+        write(rows)
         print(f"wrote {args.csv} ({len(rows)} rows; exercise set {expected}, reference {reference}"
               + (f"; {len(wrong)} of another set, not graded" if wrong else "") + ")", file=log)
     if args.csv and not args.no_feedback:
