@@ -328,6 +328,10 @@ def test_class_csv_has_the_reference_columns_and_the_roster_ids(class_run):
     assert by_id["s001"]["name"] == "Alice A" and by_id["s001"]["student"] == f"alice/{SET}/{SET}.ipynb"
     assert by_id["s001"]["total"] == by_id["s001"]["max"] == "14"
     assert by_id["s002"]["total"] == "0"
+    for name, entry in table.items():  # the per-check columns hold each check cell's points earned
+        checks = [c for c in header if c.startswith(f"{name}:")]
+        assert [float(by_id["s001"][c]) for c in checks] == [points for _, points, _ in entry["checks"]]
+        assert all(by_id["s002"][c] == "0" for c in checks)
     feedback = class_run["csv"].with_name("scores_feedback")
     assert sorted(p.name for p in feedback.iterdir()) == [f"s00{i}.md" for i in range(1, 7)]
 
