@@ -532,6 +532,8 @@ for name in ("geteuid", "killpg", "fork", "chown"):
         delattr(os, name)                 # no uids, process groups, fork, owners
 if hasattr(signal, "SIGALRM"):
     del signal.SIGALRM
+import nnlib.grade.kernel
+nnlib.grade.kernel.IPC = False            # no Unix sockets for ZeroMQ: the kernel talks over local TCP
 sys.argv[0] = "nnlib.grade"
 runpy.run_module("nnlib.grade", run_name="__main__", alter_sys=True)
 '''
@@ -548,9 +550,9 @@ runpy.run_module("nnlib.grade", run_name="__main__", alter_sys=True)
 @pytest.mark.parametrize("system", ["macos", "windows"])
 def test_self_study_grading_without_proc_resource_or_bubblewrap(tmp_path, system):
     """/proc hidden in a private mount namespace, ``resource`` unimportable, bwrap off PATH (and for
-    "windows" also setpriv and unshare off PATH, and no os.geteuid, os.killpg, os.fork, os.chown or
-    signal.SIGALRM in the grader): a solution gets full marks, the untouched exercise 0, and ONE line
-    says what was skipped."""
+    "windows" also setpriv and unshare off PATH, no os.geteuid, os.killpg, os.fork, os.chown or
+    signal.SIGALRM in the grader, and the kernel reached over local TCP instead of Unix sockets): a
+    solution gets full marks, the untouched exercise 0, and ONE line says what was skipped."""
     sol, untouched_path = write(solved(), tmp_path / f"{SET}.ipynb"), write(untouched(), tmp_path / "ex" / f"{SET}.ipynb")
     hidden = ("bwrap", "setpriv", "unshare") if system == "windows" else ("bwrap",)
     path = _path_without(tmp_path, *hidden)

@@ -57,6 +57,15 @@ def _free_ports(count):
             s.close()
 
 
+def _listening(port):
+    """Does something accept TCP connections on this local port?"""
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 class KernelDied(Exception):
     """The kernel stopped (or was killed) while a cell ran."""
 
@@ -190,7 +199,10 @@ class Kernel:
         client.load_connection_info(dict(info, ip=client_ip))
         self.client = client
         start = time.monotonic()
-        while IPC and not (run_dir / "k-1").exists():  # the kernel binds its sockets when it is up
+        def up():  # the kernel binds its sockets when it is up
+            return (run_dir / "k-1").exists() if IPC else _listening(info["hb_port"]) and _listening(info["shell_port"])
+
+        while not up():
             if self.proc.poll() is not None:
                 raise KernelDied(f"the kernel did not start: {self._stderr()}")
             if time.monotonic() - start > START_TIMEOUT:
