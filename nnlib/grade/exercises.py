@@ -240,13 +240,6 @@ def _clean_outputs(outputs):
     return cleaned
 
 
-def _stdout_only(outputs):
-    """The text of outputs that are all stdout streams, else None (such checks keep their form)."""
-    if not outputs or any(o.get("output_type") != "stream" or o.get("name") != "stdout" for o in outputs):
-        return None
-    return "".join(_text(o["text"]) for o in outputs)
-
-
 def _text(text):
     return "".join(text) if isinstance(text, list) else text
 
