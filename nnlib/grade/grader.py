@@ -14,6 +14,11 @@ grades every notebook in the folder, two at a time, and writes one CSV row per s
 ``note`` saying why when a notebook could not be (fully) graded, and one feedback file per
 student in ``scores_feedback/`` (Markdown).
 
+Without ``solutions/`` (a student's copy) the first command runs the notebook's visible checks
+against the values stored in it (metadata ``nnlib.expected``), says that the hidden ones need the
+reference, and exits by what it could check. ``python -m pytest --nbval exercises/NN.ipynb`` is the
+same grading, one test per exercise (:mod:`nnlib.grade.pytest_plugin`).
+
 Threat model
 ------------
 - **Self-study** (the public book): the solutions are public, so a grade is feedback, not proof.
@@ -21,7 +26,9 @@ Threat model
 - **A class**: the instructor grades with a private reference (``--reference FILE`` or
   ``--solutions DIR``) whose hidden checks are not in the public repository. Then no submission
   may get points it did not earn by computing, nor change another submission's result, the CSV
-  or the reference.
+  or the reference, and a class run always finishes with a row per file. Class mode refuses to
+  run without bubblewrap unless ``--accept-unsandboxed-risk`` is given (:data:`FALLBACK_LIMITS`
+  says what the fallback does not protect).
 
 How a notebook is graded
 ------------------------
@@ -29,46 +36,50 @@ How a notebook is graded
    notebook metadata (``nnlib.exercise_set``) or by the file name, else the solution whose
    answer-cell ids the submission holds. Only the *source* of the submission's answer cells is
    used (matched by cell id, else by exercise name); its outputs, checks and metadata are ignored.
-2. A kernel starts in a sandbox (:mod:`nnlib.grade.sandbox`: bubblewrap with no network, a
-   private /tmp as working folder, read-only code, an unprivileged uid, CPU/memory/file/process
-   limits, a clean environment; a stated fallback without bubblewrap). The working folder holds
-   nothing: no reference, no expected output, no result file. Why bubblewrap: one Debian package,
-   no daemon and no configuration, it builds the namespaces (mount, PID, network) per command
-   line, ``--die-with-parent`` takes every process of the submission down with the kernel, and
-   it composes with ``setpriv`` (the uid) and ``setrlimit`` (the limits), all standard tools.
-3. The grader drives the kernel itself (:mod:`nnlib.grade.kernel`, jupyter_client over Unix
-   sockets): the guard setup (:mod:`nnlib.grade.guard`), then the reference's cells in order,
-   with the submitted answers in place of its answer cells. Expected outputs stay in the
-   grader's process: it compares what the kernel publishes with the reference's stored output.
-   Nothing comes back through a file, so there is no report to forge.
-4. Before every check (and every answer) the guard restores the kernel from a snapshot its
-   audit hook holds; checks and the reference's setup cells run outside IPython's transformers
-   and events, inside the hook, which captures their output and signs it together with the
-   exception and the answer's thread count: the grader compares only that signed answer.
-5. Forbidden helpers: an answer cell's metadata ``nnlib.forbidden`` lists the nnlib functions
-   the exercise asks the student to write; answers cannot call them (checks can).
-6. Limits: a per-cell timeout (interrupt, then kill), a wall-clock limit per notebook, an output
-   cap per cell (64 KiB kept; a single message over 8 MiB drops the kernel's connection), and
-   the sandbox's resource limits. An answer that kills the kernel costs its
-   exercise: the notebook runs again with that answer replaced by its stub.
+2. **Values, not verdicts.** Check cells (the reference's, visible and hidden) end with
+   ``report(key, value, **options)`` (:mod:`nnlib.grade.verdict`): in the kernel the value is only
+   converted to plain data by the grader's own code (exact builtin types; numpy arrays of numbers
+   copied by numpy's C routines; anything else, subclasses included, refused) and sent out as a
+   display message. No check asserts, compares or prints a verdict, and none computes the expected
+   value in the student's kernel.
+3. **Expected values from a trusted run.** The reference notebook itself runs in a separate kernel
+   (:mod:`nnlib.grade.reference`; cached per reference, in memory and in ``~/.cache/nnlib-grade``,
+   mode 0700); what its checks report are the expected values. The grader compares, in its own
+   process, each value the submission's kernel sent for a check with the reference's, with the
+   tolerance and hints written as literals in the reference's check cell (:mod:`nnlib.grade.checks`,
+   read with ``ast``). Every failing report is kept, with its hint (a typical wrong answer listed
+   with ``wrong=`` gets its own), expected and got.
+4. **The kernel** starts in a sandbox (:mod:`nnlib.grade.sandbox`: bubblewrap with no network, a
+   private 64 MiB tmpfs as /tmp and working folder, read-only code, an unprivileged uid,
+   CPU/memory/file/process limits, a clean environment; a stated fallback without bubblewrap).
+   It imports a copy of nnlib in which the forbidden helpers (answer metadata ``nnlib.forbidden``)
+   raise ``ForbiddenHelper`` (:mod:`nnlib.grade.guard`); the original code is not in the sandbox.
+   The grader drives the kernel itself (:mod:`nnlib.grade.kernel`, jupyter_client over Unix
+   sockets): the reference's cells in order, with the submitted answers in place of its answer
+   cells. Why bubblewrap: one Debian package, no daemon and no configuration, namespaces per
+   command line, ``--die-with-parent`` takes every process of the submission down with the kernel.
+5. Limits: a per-cell timeout (interrupt, then kill; reported as a time limit), a wall-clock limit
+   per notebook, an output cap per cell (64 KiB kept; a single message over 8 MiB drops the
+   kernel's connection), and the sandbox's resource limits. An answer that stops the kernel costs
+   its exercise: the notebook runs again with that answer replaced by its stub.
 
 Scoring is all-or-nothing per exercise by default (a forged visible check is then worthless: the
 hidden checks fail, and the exercise with them); ``--partial`` (or ``nnlib.partial: true`` on
-an answer cell) gives the points of each passed check. Class mode always finishes: every
-submission gets a row, the CSV is written atomically by the grader after every kernel is gone.
+an answer cell) gives the points of each passed check. Class mode always finishes: every file
+gets a row (a name that is not UTF-8 is escaped), the CSV is written atomically, and an error
+while writing it is reported and the CSV written elsewhere.
 
-What remains possible inside one Python process (documented in :mod:`nnlib.grade.guard`):
-code that runs *during* a check (the student's own function) rewriting the interpreter at that
-moment, or wrapping the grader's guard function, can forge a verdict the kernel computes; hidden
-checks that print values (compared by the grader) cannot be forged that way without computing
-them. The limits chosen and the measured times are in README.md ("Exercises").
+Why the old in-kernel guard went (issue 22): any code in the kernel (a finaliser, a ``__hash__``,
+an event-loop callback, the answer's own function) runs in the same interpreter as anything that
+protects a verdict there; now there is no verdict there to protect. What remains possible, by
+design: hard-coding a visible check's public values (the hidden checks then fail), and, for the
+few exercises whose right answers differ (a trained classifier's accuracy, a step network's
+outputs), forging the property the check computes in the kernel.
 """
 
 import argparse
-import json
 import os
 import re
-import secrets
 import signal
 import sys
 import threading
@@ -78,9 +89,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import course
 from . import exercises as ex
+from . import checks as checks_mod
 from . import guard as guard_mod
-from .kernel import Kernel, KernelDied, normalise_outputs, outputs_text
+from . import reference as reference_mod
+from .kernel import Kernel, KernelDied
 from .sandbox import detect
 
 #: default per-cell timeout in seconds (every solution cell needs well under 1 s)
@@ -112,6 +126,17 @@ class GradingError(Exception):
 
 
 @dataclass
+class Failure:
+    """One failing report of a check (or, with key "", why the check cell did not run to its end)."""
+
+    key: str
+    expected: str  # as shown to the student; "" for a hidden check in everything a student sees
+    got: str
+    why: str
+    hint: str = ""
+
+
+@dataclass
 class CheckResult:
     """One check cell: visible or hidden, its points, and what happened."""
 
@@ -119,9 +144,9 @@ class CheckResult:
     hidden: bool
     points: float
     passed: bool
-    message: str = ""
-    expected: str = ""  # empty for hidden checks in everything shown to a student
-    actual: str = ""
+    message: str = ""  # why the cell did not run to its end (empty when it did)
+    failures: list = field(default_factory=list)  # every failing report, each with its hint
+    reported: dict = field(default_factory=dict)  # {key: plain value} the submission sent (first per key)
     error: str = None  # exception type
     error_message: str = ""
 
@@ -154,6 +179,7 @@ class GradeResult:
     seconds: float = 0.0
     timeout: float = DEFAULT_TIMEOUT
     sandbox: str = ""
+    self_check: bool = False  # only the visible checks ran (no reference solution found)
 
     @property
     def total(self):
@@ -269,41 +295,14 @@ def build_plan(reference, table, answers, stubbed=()):
         if role == "answer":
             answer = answers.get(index)
             if answer is None or name in stubbed:
-                answer = ex.stub_source(source, name)
+                answer = ex.stub_source(source, name) if ex.BEGIN in source else (
+                    f"raise NotImplementedError({name + ': this answer stopped the kernel and was left out'!r})")
             steps.append(Step("answer", name, index, neutralise_markers(answer)))
         elif role in ("check", "hidden"):
-            steps.append(Step(role, name, index, source, normalise_outputs(cell.get("outputs", []))))
+            steps.append(Step(role, name, index, source))
         else:
             steps.append(Step("setup", name, index, source))
     return steps
-
-
-def build_merged(reference, table, answers, stubbed=(), guard_name="_nnlib_guard"):
-    """The merged run as a notebook (for reading and for tests) and each code cell's role.
-
-    Returns (notebook, roles), roles[k] = (role, exercise, reference index); cell 0 is the guard
-    setup. Check cells keep the reference's outputs (the grader compares against them; the kernel
-    never receives them), answer cells hold the submitted source and no outputs.
-    """
-    plan = build_plan(reference, table, answers, stubbed)
-    cells = [_code_cell(f"# guard setup: nnlib.grade.guard.setup_source(..., {guard_name!r}, ...)")]
-    roles = [("guard", None, None)]
-    for step in plan:
-        ref_cell = reference["cells"][step.index]
-        if step.role in ("check", "hidden"):
-            cells.append(_code_cell(step.source, outputs=ref_cell.get("outputs", []),
-                                    execution_count=ref_cell.get("execution_count") or 1))
-        else:
-            cells.append(_code_cell(step.source))
-        roles.append((step.role, step.exercise, step.index))
-    nb = {"cells": cells, "nbformat": 4, "nbformat_minor": 4,
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
-    return nb, roles
-
-
-def _code_cell(source, outputs=(), execution_count=None):
-    return {"cell_type": "code", "execution_count": execution_count, "metadata": {},
-            "outputs": [o for o in outputs if o.get("output_type") != "error"], "source": source}
 
 
 def forbidden_helpers(reference, table):
@@ -323,26 +322,27 @@ def forbidden_helpers(reference, table):
 class Record:
     """What the grader saw for one step."""
 
-    status: str  # 'ok', 'error', 'timeout', 'deadline', 'dead', 'tampered', 'not run'
+    status: str  # 'ok', 'error', 'timeout', 'deadline', 'dead', 'not run'
     outputs: list = field(default_factory=list)
     ename: str = None
     evalue: str = ""
     truncated: bool = False
     detail: str = ""
+    reports: list = field(default_factory=list)  # [(key, plain value)] the step's report() calls sent
 
 
 class _Run:
     """One kernel run of a plan; ``records`` by step number."""
 
-    def __init__(self, plan, forbidden, timeout, deadline, box, cap):
+    def __init__(self, plan, forbidden, timeout, deadline, box, cap, library=None):
         self.plan, self.forbidden, self.timeout, self.deadline = plan, forbidden, timeout, deadline
-        self.box, self.cap = box, cap
+        self.box, self.cap, self.library = box, cap, library
         self.records = {}
         self.died_at = None  # step number whose run ended with the kernel gone
         self.death = ""
 
     def execute(self):
-        kernel = Kernel(self.box, deadline=self.deadline)
+        kernel = Kernel(self.box, deadline=self.deadline, library=self.library)
         with _LIVE_LOCK:
             _LIVE.add(kernel)
         try:
@@ -361,24 +361,12 @@ class _Run:
                 _LIVE.discard(kernel)
 
     def _steps(self, kernel):
-        event = f"nnlib.grade.{secrets.token_hex(8)}"
-        key = secrets.token_hex(32)
-        guard_name = f"_nnlib_guard_{secrets.token_hex(4)}"
-        run_dir = Path(kernel._tmp.name) / "run"
-        secrets_file = run_dir / "grading.json"
-        secrets_file.write_text(json.dumps({"event": event, "secret": key}), encoding="utf-8")
-        if self.box.drop_uid:
-            os.chown(secrets_file, kernel.uid, kernel.uid)
-        os.chmod(secrets_file, 0o600)
-        inside_run, _ = self.box.inside_paths(run_dir, None)
-        setup = guard_mod.setup_source(f"{inside_run}/grading.json", guard_name, self.forbidden, self.cap)
         try:
-            r = kernel.run(setup, SETUP_TIMEOUT, cap=self.cap)
+            r = kernel.run(guard_mod.setup_source(self.forbidden), SETUP_TIMEOUT, cap=self.cap)
         except KernelDied as exc:
-            raise GradingError(f"the grader's guard setup stopped the kernel: {exc}") from None
+            raise GradingError(f"the grader's kernel setup stopped the kernel: {exc}") from None
         if not r.ok:
-            raise GradingError(f"the grader's guard setup failed: {r.ename}: {r.evalue}")
-        baseline_done = False
+            raise GradingError(f"the grader's kernel setup failed: {r.ename}: {r.evalue}")
         for k, step in enumerate(self.plan):
             if time.monotonic() > self.deadline:
                 for j in range(k, len(self.plan)):
@@ -386,26 +374,10 @@ class _Run:
                 self.died_at, self.death = k, "deadline"
                 return
             try:
-                if step.role == "answer":
-                    if not baseline_done:
-                        kernel.run("", self.timeout,
-                                   user_expressions={"b": guard_mod.baseline_expression(guard_name, event)})
-                        baseline_done = True
-                    challenge = secrets.token_hex(8)
-                    pre = kernel.run("", self.timeout, user_expressions={
-                        "g": guard_mod.guard_expression(guard_name, event, "restore", challenge)})
-                    ok = self._answer(pre, 2) is not None and self._signed(pre, key, challenge, "", 1)
-                    r = kernel.run(step.source, self.timeout, cap=self.cap)
-                    rec = Record(r.status, r.outputs, r.ename, r.evalue, r.truncated)
-                    if not ok:
-                        rec.detail = "the grader's guard did not answer before this answer"
-                    self.records[k] = rec
-                else:
-                    challenge = secrets.token_hex(8)
-                    name = f"<{step.role} cell {step.index}>"
-                    r = kernel.run("", self.timeout, cap=self.cap, user_expressions={
-                        "g": guard_mod.guard_expression(guard_name, event, "check", challenge, step.source, name)})
-                    self.records[k] = self._check_record(r, key, challenge, step.source)
+                r = kernel.run(step.source, self.timeout, cap=self.cap)
+                # Only check cells send values that count; an answer's reports are ignored.
+                reports = r.reports if step.role in ("check", "hidden") else []
+                self.records[k] = Record(r.status, r.outputs, r.ename, r.evalue, r.truncated, reports=reports)
             except KernelDied as exc:
                 status = str(exc) if str(exc) in ("timeout", "deadline") else "dead"
                 self.records[k] = Record(status)
@@ -414,46 +386,6 @@ class _Run:
                     for j in range(k + 1, len(self.plan)):
                         self.records[j] = Record("deadline")
                 return
-
-    @staticmethod
-    def _answer(r, count):
-        """The guard's list of strings from a run's user expression, or None."""
-        value = r.user_expressions.get("g", {})
-        if r.status != "ok" or value.get("status") != "ok":
-            return None
-        return guard_mod.parse_answer(value.get("data", {}).get("text/plain", ""), count)
-
-    def _signed(self, r, key, challenge, source, count):
-        """Did the hook sign the ``count`` fields of this answer for this challenge and source?"""
-        answer = self._answer(r, count + 1)
-        if answer is None:
-            return False
-        fields, signature = answer[:-1], answer[-1]
-        return secrets.compare_digest(signature, guard_mod.expected_digest(key, challenge, source, fields))
-
-    def _check_record(self, r, key, challenge, source):
-        """A check's record from the hook's signed answer only: what the check printed, as captured
-        in the kernel by the hook, its exception, the answer's threads. Nothing else the kernel
-        published for this request counts (code wrapped around the hook could publish anything)."""
-        if r.status in ("timeout", "deadline"):
-            return Record(r.status)
-        count = len(guard_mod.CHECK_FIELDS)
-        value = r.user_expressions.get("g", {})
-        if r.status == "ok" and value.get("status") == "error":
-            return Record("error", [], value.get("ename", "Error"), str(value.get("evalue", ""))[:2000])
-        if not self._signed(r, key, challenge, source, count):
-            return Record("tampered", [], detail="the check did not run as the grader sent it (the grader's "
-                                                 "guard was replaced or the check's code was changed)")
-        fields = dict(zip(guard_mod.CHECK_FIELDS, self._answer(r, count + 1)))
-        outputs = [(kind, fields[kind]) for kind in ("stdout", "stderr") if fields[kind]]
-        truncated = fields["truncated"] == "True"
-        foreign = int(fields["foreign"]) if fields["foreign"].isdigit() else 0
-        if foreign:
-            return Record("tampered", outputs, truncated=truncated,
-                          detail=f"{foreign} thread(s) started by an answer were still running during the check")
-        if fields["ename"]:
-            return Record("error", outputs, fields["ename"], fields["evalue"], truncated)
-        return Record("ok", outputs, truncated=truncated)
 
 
 def _culprit(plan, run):
@@ -470,37 +402,9 @@ def _culprit(plan, run):
 # --------------------------------------------------------------------------- scoring
 
 
-def _first_difference(expected, actual):
-    exp, act = expected.splitlines(), actual.splitlines()
-    for i in range(max(len(exp), len(act))):
-        e = exp[i] if i < len(exp) else "(nothing)"
-        a = act[i] if i < len(act) else "(nothing)"
-        if e != a:
-            return e, a
-    return "(same text)", "(same text)"
-
-
 def _meta(cell):
     meta = cell.get("metadata", {}).get("nnlib", {})
     return meta if isinstance(meta, dict) else {}
-
-
-def choose_hint(cell, check):
-    """The hint for a failed check: the first of the cell's ``nnlib.mistakes`` that matches what
-    the answer produced (``output``: exactly this output; ``contains``: this text in it; ``error``:
-    this exception type), else the cell's ``nnlib.hint``."""
-    meta = _meta(cell)
-    for mistake in meta.get("mistakes", []) if isinstance(meta.get("mistakes"), list) else []:
-        if not isinstance(mistake, dict) or not isinstance(mistake.get("hint"), str):
-            continue
-        if "output" in mistake and check.error is None and check.actual == mistake["output"]:
-            return mistake["hint"]
-        if "contains" in mistake and mistake["contains"] in (check.actual + check.error_message):
-            return mistake["hint"]
-        if "error" in mistake and check.error == mistake["error"]:
-            return mistake["hint"]
-    hint = meta.get("hint", "")
-    return hint if isinstance(hint, str) else ""
 
 
 def _answer_failure(record, timeout):
@@ -510,26 +414,109 @@ def _answer_failure(record, timeout):
     if record.status == "deadline":
         return "the notebook ran past its time limit before this answer", "look for slow or endless loops"
     if record.status == "timeout":
-        return (f"the answer cell ran longer than {timeout:g} s and was stopped",
-                "look for an infinite loop or a very slow computation")
+        return (f"time limit: the answer cell ran longer than {timeout:g} s and was stopped",
+                "look for an endless loop or a very slow computation")
     if record.ename == "NotImplementedError":
         return ("the answer cell still raises NotImplementedError",
                 "replace the line `raise NotImplementedError(...)` with your code")
+    if record.ename == "ForbiddenHelper":
+        return (f"the answer calls a helper it must write itself: {record.evalue}",
+                "write the computation with numpy; the exercise asks for it")
     return (f"the answer cell raised {record.ename}: {record.evalue}",
             "run the cell in Jupyter, read the error and fix it")
 
 
-def by_stream(outputs):
-    """Outputs joined per stream (the hook captures a check's stdout and stderr apart, so the
-    order between the two is not compared)."""
-    joined = {}
-    for kind, text in outputs:
-        joined[kind] = joined.get(kind, "") + text
-    return joined
+def _check_cell_failure(rec, timeout):
+    """(message, hint) when a check cell did not run to its end, else None."""
+    if rec.status == "ok":
+        return None
+    if rec.status == "timeout":
+        return (f"time limit: it ran longer than {timeout:g} s and was stopped",
+                "your code loops forever or is very slow on the check's input")
+    if rec.status == "deadline":
+        return "not run: the notebook's time limit was reached", "look for slow or endless loops"
+    if rec.status in ("dead", "not run"):
+        return ("not run: the kernel stopped" if rec.status == "dead" else "not run"), ""
+    if rec.ename == "NotImplementedError":
+        return ("your code still raises NotImplementedError",
+                "replace the line `raise NotImplementedError(...)` in the answer cell with your code")
+    if rec.ename == "ForbiddenHelper":
+        return f"it called a helper the exercise asks you to write: {rec.evalue}", "write it yourself with numpy"
+    if rec.ename == "ReportError":
+        return f"your answer's value cannot be sent to the grader: {rec.evalue}", ""
+    return (f"it raised {rec.ename}: {rec.evalue}".rstrip(": "),
+            "run your function on the check's kind of input and read the error")
 
 
-def score(reference, table, plan, records, killed, timeout, missing, partial=False):
-    """The ExerciseResults of a run (records by step number)."""
+def _stopped_checks(checks, step, why, timeout):
+    """A killed exercise's checks as they stood when its kernel stopped (not as the rerun with its
+    stub saw them: that run would report the stub's NotImplementedError as the student's)."""
+    for c in checks:
+        c.passed, c.error, c.error_message = False, None, ""
+        c.message = "not run: the exercise stopped the kernel before this check"
+        if step is not None and c.index == step.index:
+            c.message = (f"time limit: it ran longer than {timeout:g} s and was stopped"
+                         if why == "timeout" else "the kernel stopped during this check")
+        c.failures = [Failure("", "", "", c.message, "")]
+    return checks
+
+
+def _killed_reason(name, checks, step, why, timeout):
+    """(reason, hint) for an exercise whose code stopped the kernel or ran past the time limit."""
+    where = "its answer cell"
+    if step is not None and step.role in ("check", "hidden"):
+        check = next((c for c in checks if c.index == step.index), None)
+        if check is not None:
+            where = _check_label(check, checks)
+    if why == "timeout":
+        return (f"time limit: {where} ran longer than {timeout:g} s and was stopped",
+                "look for an endless loop (a while loop whose condition never changes) or a very slow "
+                "computation; the other exercises were graded without it")
+    return (f"the answer stopped the Python kernel during {where}",
+            "look for os._exit, a crash or memory use; the other exercises were graded without it")
+
+
+def check_result(cell, index, points, hidden, rec, expected, timeout):
+    """A CheckResult: compare every report the reference made with what the submission sent."""
+    options = checks_mod.report_options(ex.source_of(cell))
+    cell_hint = _meta(cell).get("hint", "") if isinstance(_meta(cell).get("hint", ""), str) else ""
+    result = CheckResult(index=index, hidden=hidden, points=points, passed=False,
+                         error=rec.ename, error_message=rec.evalue or "")
+    got = result.reported
+    for key, value in rec.reports:
+        got.setdefault(key, value)  # the first value sent under a key counts
+    failure = _check_cell_failure(rec, timeout)
+    for key, value in expected:
+        opts = checks_mod.options_for(options, key)
+        hint = opts.hint or cell_hint
+        if key not in got:
+            if failure is not None:
+                continue
+            result.failures.append(Failure(key, checks_mod.show(value), "(nothing)",
+                                           f"the check did not report {key!r}", hint))
+            continue
+        ok, why = checks_mod.compare(value, got[key], opts)
+        if not ok:
+            specific = checks_mod.wrong_hint(opts, got[key])
+            result.failures.append(Failure(key, checks_mod.show(value), checks_mod.show(got[key]), why,
+                                           specific or hint or _default_hint(hidden)))
+    if failure is not None:
+        result.message, hint = failure
+        result.failures.insert(0, Failure("", "", "", failure[0], hint or cell_hint))
+    result.passed = failure is None and not result.failures
+    return result
+
+
+def _default_hint(hidden):
+    if hidden:
+        return "this check runs your code on other inputs: test it yourself on a case you can work out by hand"
+    return "compare your value with the expected one: signs, shapes, transposes, rounding"
+
+
+def score(reference, table, plan, records, killed, timeout, missing, expected, partial=False, stopped_at=None):
+    """The ExerciseResults of a run (records by step number; ``expected`` by reference cell index).
+    ``stopped_at`` maps a killed exercise to the step (answer or check) during which its kernel stopped."""
+    stopped_at = stopped_at or {}
     step_of = {step.index: k for k, step in enumerate(plan)}
     results = []
     for name, entry in table.items():
@@ -539,19 +526,8 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
         checks = []
         for index, points, hidden in entry["checks"]:
             rec = records.get(step_of[index]) or Record("not run")
-            expected = outputs_text(plan[step_of[index]].expected or [])
-            ok = (rec.status == "ok" and not rec.truncated
-                  and by_stream(rec.outputs) == by_stream(plan[step_of[index]].expected or []))
-            message = {"ok": "" if ok else "the output differs from the reference",
-                       "timeout": f"Timeout: ran longer than {timeout:g} s",
-                       "deadline": "not run: the notebook's time limit was reached",
-                       "tampered": rec.detail, "dead": "the kernel stopped", "not run": "not run",
-                       "error": f"{rec.ename}: {rec.evalue}"}.get(rec.status, rec.status)
-            if rec.truncated:
-                message = "the check printed more than the grader keeps"
-            checks.append(CheckResult(index=index, hidden=hidden, points=points, passed=ok, message=message,
-                                      expected=expected, actual=outputs_text(rec.outputs), error=rec.ename,
-                                      error_message=rec.evalue or ""))
+            checks.append(check_result(reference["cells"][index], index, points, hidden, rec,
+                                       expected.get(index, []), timeout))
         res.checks = checks
         answer_records = [records.get(step_of[i]) for i in entry["answers"]]
         answers_ok = all(r is not None and r.status == "ok" for r in answer_records)
@@ -565,10 +541,9 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
         if use_partial and name not in killed and name not in missing and answers_ok:
             res.points = sum(c.points for c in checks if c.passed)
         if name in killed:
-            why = killed[name]
-            ignored = f" (it ran longer than {timeout:g} s and ignored the interrupt)" if why == "timeout" else ""
-            res.reason = "the answer stopped the Python kernel" + ignored
-            res.hint = "look for an infinite loop, os._exit or a crash; the other exercises were graded without it"
+            step = stopped_at.get(name)
+            res.checks = _stopped_checks(checks, step, killed[name], timeout)
+            res.reason, res.hint = _killed_reason(name, checks, step, killed[name], timeout)
         elif name in missing:
             res.reason = "no answer cell for this exercise in the submission"
             res.hint = ("the answer cell is found by its cell id, then by the tag 'answer' and "
@@ -578,31 +553,23 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
             bad = next(r for r in answer_records if r is None or r.status != "ok")
             res.reason, res.hint = _answer_failure(bad, timeout)
         else:
-            check = next(c for c in checks if not c.passed)
-            n, position = len(checks), checks.index(check) + 1
-            cell = reference["cells"][check.index]
-            hint = choose_hint(cell, check)
-            where = f"check {position} of {n}" + (" (hidden, on other inputs)" if check.hidden else "")
-            if check.error == "NotImplementedError":
-                res.reason = f"{where}: your code still raises NotImplementedError"
-                res.hint = "replace the line `raise NotImplementedError(...)` in the answer cell with your code"
-            elif check.message.startswith("Timeout"):
-                res.reason = f"{where} ran longer than {timeout:g} s and was stopped"
-                res.hint = "your code loops forever or is very slow on the check's input"
-            elif check.error:
-                res.reason = f"{where} failed: it raised {check.error}: {check.error_message}".rstrip(": ")
-                res.hint = hint or "run your function on the check's kind of input and read the error"
-            elif check.hidden:
-                res.reason = f"{where} failed" + (f": {check.message}" if check.message and
-                                                  check.message != "the output differs from the reference" else "")
-                res.hint = hint or "the answer must be right in general: test your code on other inputs yourself"
-            else:
-                res.reason = f"{where} failed" + (f": {check.message}" if check.message and
-                                                  check.message != "the output differs from the reference" else "")
-                res.expected, res.actual = _first_difference(check.expected, check.actual)
-                res.hint = hint or "compare your printed values with the expected ones: signs, shapes, rounding"
+            failed = [c for c in checks if not c.passed]
+            res.reason = "; ".join(_check_label(c, checks) + ": " + (
+                c.failures[0].why if c.failures else c.message) for c in failed)
+            first = failed[0].failures[0] if failed[0].failures else None
+            if first is not None:
+                res.hint = first.hint
+                if not failed[0].hidden and first.key:
+                    res.expected, res.actual = first.expected, first.got
         results.append(res)
     return results
+
+
+def _check_label(check, checks):
+    """"visible check 1", "hidden check 2" (numbered among checks of the same kind)."""
+    same = [c for c in checks if c.hidden == check.hidden]
+    kind = "hidden check" if check.hidden else "visible check"
+    return f"{kind} {same.index(check) + 1}" if len(same) > 1 else kind
 
 
 # --------------------------------------------------------------------------- grading
@@ -628,7 +595,12 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
             submission = ex.read_notebook(submission_path)
         except (ValueError, OSError) as exc:
             raise GradingError(str(exc)) from None
-        result.reference = find_reference(submission_path, submission, reference, solutions_dir)
+        try:
+            result.reference = find_reference(submission_path, submission, reference, solutions_dir)
+        except GradingError:
+            if reference is not None or not has_expected_values(submission):
+                raise
+            return self_check(result, submission, box, timeout, notebook_timeout, partial, start)
         try:
             ref_nb = ex.read_notebook(result.reference)
             table = ex.exercise_cells(ref_nb, where=str(result.reference))
@@ -637,24 +609,21 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         answers = submitted_answers(submission, ref_nb, table)
         missing = {name for name, e in table.items() if any(answers.get(i) is None for i in e["answers"])}
         forbidden = forbidden_helpers(ref_nb, table)
-        deadline = time.monotonic() + notebook_timeout
-        killed, notes = {}, []
-        while True:
-            plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
-            run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024)
-            run.execute()
-            if run.died_at is None or run.death == "deadline":
-                if run.death == "deadline":
-                    notes.append(f"the notebook ran past its time limit of {notebook_timeout:g} s")
-                break
-            culprit = _culprit(plan, run)
-            if culprit is None:
-                raise GradingError("the reference's setup stopped the kernel")
-            if culprit in killed:
-                raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
-            killed[culprit] = run.death
-            notes.append(f"{culprit} killed the kernel" + (" (timeout ignored)" if run.death == "timeout" else ""))
-        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, partial)
+        try:
+            library = guard_mod.library_without(forbidden)
+        except ValueError as exc:
+            raise GradingError(f"the reference is malformed: {exc}") from None
+        # The reference's values (a kernel of its own, cached) and the submission's run, side by side.
+        pool = ThreadPoolExecutor(max_workers=1)
+        try:
+            future = pool.submit(reference_values, result.reference, ref_nb, table, forbidden, box, library)
+            plan, run, killed, notes = run_with_reruns(ref_nb, table, answers, forbidden, library, box, timeout,
+                                                       notebook_timeout)
+            expected = future.result()
+        finally:
+            pool.shutdown(wait=True)
+        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, expected, partial,
+                                 stopped_at=getattr(run, "stopped_at", None))
         result.note = "; ".join(notes)
     except GradingError as exc:
         result.error = str(exc)
@@ -662,6 +631,99 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         result.error = f"internal grader error ({type(exc).__name__}: {exc})"
     result.seconds = time.perf_counter() - start
     return result
+
+
+def run_with_reruns(ref_nb, table, answers, forbidden, library, box, timeout, notebook_timeout):
+    """Run the plan; an answer that stops the kernel is replaced by its stub and the notebook runs
+    again. Returns (plan, run, killed {exercise: why}, notes)."""
+    deadline = time.monotonic() + notebook_timeout
+    killed, notes, stopped_at = {}, [], {}
+    while True:
+        plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
+        run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024, library=library)
+        run.stopped_at = stopped_at  # read by score(): where each killed exercise stopped its kernel
+        run.execute()
+        if run.died_at is None or run.death == "deadline":
+            if run.death == "deadline":
+                notes.append(f"the notebook ran past its time limit of {notebook_timeout:g} s")
+            return plan, run, killed, notes
+        culprit = _culprit(plan, run)
+        if culprit is None:
+            raise GradingError("the reference's setup stopped the kernel")
+        if culprit in killed:
+            raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
+        killed[culprit] = run.death
+        stopped_at[culprit] = plan[run.died_at]  # the answer or check during which the kernel stopped
+        notes.append(f"{culprit} ran past the time limit of {timeout:g} s; the other exercises were graded "
+                     "in a fresh kernel" if run.death == "timeout" else f"{culprit}: the answer stopped the kernel")
+
+
+def has_expected_values(nb):
+    """Does the notebook hold visible checks with the values to expect (a generated exercise notebook)?"""
+    return any(ex.cell_role(c) == "check" and isinstance(_meta(c).get("expected"), list) for c in nb.get("cells", []))
+
+
+def self_check(result, submission, box, timeout, notebook_timeout, partial, start):
+    """Grade a notebook without its reference solution: only its visible checks, whose expected
+    values the generated exercise notebook holds (metadata ``nnlib.expected``). Self-study only:
+    the student could edit those values; the hidden checks need the reference and are not run."""
+    try:
+        table = ex.exercise_cells(submission, where=str(result.submission), markers=False)
+    except ValueError as exc:
+        raise GradingError(f"cannot self-check {result.submission}: {exc}") from None
+    expected = {}
+    hidden = 0
+    for name, entry in table.items():
+        hidden += sum(1 for _, _, h in entry["checks"] if h)
+        entry["checks"] = [(i, p, h) for i, p, h in entry["checks"] if not h]
+        for i, _, _ in entry["checks"]:
+            values = _meta(submission["cells"][i]).get("expected")
+            expected[i] = [(k, v) for k, v in values if isinstance(k, str)] if isinstance(values, list) else []
+        entry["points"] = sum(p for _, p, _ in entry["checks"])
+    table = {name: e for name, e in table.items() if e["checks"]}
+    if not table:
+        raise GradingError(f"no reference solution for {result.submission}, and it has no visible checks to run")
+    answers = {i: ex.source_of(submission["cells"][i]) for e in table.values() for i in e["answers"]}
+    forbidden = forbidden_helpers(submission, table)
+    try:
+        library = guard_mod.library_without(forbidden)
+    except ValueError:
+        library = None
+    plan, run, killed, notes = run_with_reruns(submission, table, answers, forbidden, library, box, timeout,
+                                               notebook_timeout)
+    result.exercises = score(submission, table, plan, run.records, killed, timeout, set(), expected, partial)
+    result.self_check = True
+    notes.insert(0, "self-check without the reference solution: only the visible checks ran, against the "
+                    "values stored in this notebook; the hidden checks (on other inputs) need the reference "
+                    "(solutions/ of the repository, or --reference)")
+    result.note = "; ".join(notes)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+#: per-cell time limit and whole-run limit of the reference run (trusted code, may train a network)
+REFERENCE_TIMEOUT, REFERENCE_DEADLINE = 120.0, 600.0
+
+
+def reference_values(reference_path, ref_nb, table, forbidden, box, library):
+    """{check cell index: [(key, value)]}: what the reference solution reports, from a separate
+    kernel run of the reference itself (cached per reference, see :mod:`nnlib.grade.reference`)."""
+    own = {i: ex.source_of(ref_nb["cells"][i]) for e in table.values() for i in e["answers"]}
+    plan = build_plan(ref_nb, table, own)
+
+    def run_plan(plan):
+        run = _Run(plan, forbidden, REFERENCE_TIMEOUT, time.monotonic() + REFERENCE_DEADLINE, box,
+                   cap=64 * 1024, library=library)
+        run.execute()
+        return run.records
+
+    try:
+        for k, step in enumerate(plan):
+            if step.role in ("check", "hidden"):
+                checks_mod.report_options(step.source)  # the options must parse before anything runs
+        return reference_mod.expected_reports(reference_path, plan, run_plan, forbidden)
+    except (ValueError, reference_mod.ReferenceError_) as exc:
+        raise GradingError(f"the reference is malformed: {exc}") from None
 
 
 def _fmt(points):
@@ -674,8 +736,12 @@ def format_result(result):
     if result.error:
         lines.append(f"  cannot grade: {result.error}")
         return "\n".join(lines)
-    lines.append(f"  reference: {result.reference} ({len(result.exercises)} exercises, "
-                 f"per-cell timeout {result.timeout:g} s)")
+    if result.self_check:
+        lines.append(f"  self-check: {len(result.exercises)} exercises, visible checks only (per-cell timeout "
+                     f"{result.timeout:g} s)")
+    else:
+        lines.append(f"  reference: {result.reference} ({len(result.exercises)} exercises, "
+                     f"per-cell timeout {result.timeout:g} s)")
     if result.note:
         lines.append(f"  note: {result.note}")
     lines.append("")
@@ -691,22 +757,39 @@ def format_result(result):
         if e.passed:
             lines.append(f"  {e.name.ljust(width)}  {pts}  passed ({checks})")
             continue
-        lines.append(f"  {e.name.ljust(width)}  {pts}  FAILED: {e.reason}")
-        visible = [i + 1 for i, c in enumerate(e.checks) if not c.hidden]
-        if visible:
-            passed = e.visible_passed
-            lines.append(f"{pad}visible checks passed: {', '.join(map(str, passed)) if passed else 'none'}"
-                         f" (of {', '.join(map(str, visible))})")
-        if e.expected is not None:
-            lines.append(f"{pad}expected: {e.expected}")
-            lines.append(f"{pad}actual:   {e.actual}")
-        if e.hint:
-            lines.append(f"{pad}hint: {e.hint}")
+        lines.append(f"  {e.name.ljust(width)}  {pts}  FAILED ({checks} passed)")
+        lines += [pad + line for line in failure_lines(e)]
     lines.append(f"  {'-' * width}  {'-' * pwidth}")
     lines.append(f"  {'total'.ljust(width)}  {f'{_fmt(result.total)}/{_fmt(result.max_total)}'.rjust(pwidth)}"
-                 + ("  full marks" if result.full_marks else ""))
+                 + ("  full marks" if result.full_marks else "")
+                 + ("  (visible checks only: the hidden ones need the reference)" if result.self_check else ""))
     lines.append(f"  graded in {result.seconds:.1f} s; {result.sandbox}")
     return "\n".join(lines)
+
+
+def failure_lines(e):
+    """What a failed exercise shows: the answer's problem, or every failing check, each with its
+    hint and (for a visible check) expected and got."""
+    failed = [c for c in e.checks if not c.passed]
+    if not failed or e.reason.startswith(("the answer", "no answer", "time limit: the answer")):
+        out = [e.reason]
+        if e.hint:
+            out.append(f"hint: {e.hint}")
+        return out
+    out = []
+    for c in failed:
+        label = _check_label(c, e.checks)
+        for f in c.failures:
+            if not f.key:
+                out.append(f"{label}: {f.why}")
+            else:
+                out.append(f"{label}, {f.key}: {f.why}" if c.hidden else f"{label}, {f.key}:")
+                if not c.hidden:
+                    out.append(f"    expected: {f.expected}")
+                    out.append(f"    got:      {f.got}")
+            if f.hint:
+                out.append(f"    hint: {f.hint}")
+    return out
 
 
 def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS, solutions_dir=None,
@@ -737,7 +820,9 @@ def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS
             results.append(r)
             if out is not None:
                 status = f"cannot grade: {r.error}" if r.error else f"{_fmt(r.total)}/{_fmt(r.max_total)}"
-                print(f"{Path(path).name}: {status} ({r.seconds:.1f} s)", file=out)
+                from .report import display_name
+
+                print(f"{display_name(path)}: {status} ({r.seconds:.1f} s)", file=out)
             if progress is not None:
                 progress(list(results))
     except KeyboardInterrupt:
@@ -769,38 +854,136 @@ def kill_all_kernels():
         kernel.kill_process()  # each worker thread then closes its own kernel's sockets
 
 
+#: what the fallback (no bubblewrap) protects and what it does not, said wherever it is used
+FALLBACK_LIMITS = (
+    "without bubblewrap the kernel runs on the host file system: it can read every file its user can "
+    "read (a private reference readable by that user included), write where that user can write "
+    "(the working folder is on the host disk, so only the per-file size limit holds), and the "
+    "original nnlib sources (forbidden helpers included) stay readable; still in place: a clean "
+    "environment, resource limits where the platform has them, an unprivileged uid when the grader "
+    "is root and setpriv works, no network when unshare works, and verdicts made outside the kernel"
+)
+
+
+def refuse_unsandboxed(box, accept_risk, why):
+    """Raise GradingError when ``box`` does not isolate the kernel and the risk was not accepted."""
+    if box.mode == "bwrap" or accept_risk:
+        return
+    raise GradingError(
+        f"{why} needs a sandbox that keeps each kernel away from the grader's files, and bubblewrap "
+        f"is not usable here ({box.note}). Install it (Debian/Ubuntu: sudo apt-get install bubblewrap; "
+        "Fedora: sudo dnf install bubblewrap; Arch: sudo pacman -S bubblewrap) and run again, or grade "
+        "anyway with --accept-unsandboxed-risk: " + FALLBACK_LIMITS + ".")
+
+
+def is_private_reference(reference=None, solutions_dir=None):
+    """Is the reference given on the command line other than the public solutions/ of this repository?"""
+    public = (ex.default_root() / "solutions").resolve()
+    if solutions_dir is not None and Path(solutions_dir).resolve() != public:
+        return True
+    return reference is not None and Path(reference).resolve().parent != public
+
+
+def class_entries(folder, skip=()):
+    """Every entry of the class folder (sorted), except ``skip`` (the CSV and feedback folder)
+    and hidden files: each gets a row, graded or saying why not."""
+    skip = {Path(p).resolve() for p in skip}
+    entries = []
+    for entry in sorted(Path(folder).iterdir(), key=lambda p: os.fsencode(p.name)):
+        if entry.name.startswith(".") or entry.resolve() in skip:
+            continue
+        entries.append(entry)
+    return entries
+
+
+def _write_or_report(what, write, out):
+    """Run ``write()``; an OSError is printed (what was not written and why), never raised."""
+    try:
+        write()
+        return True
+    except OSError as exc:
+        print(f"error: could not write {what}: {exc}", file=sys.stderr)
+        if out is not None and out is not sys.stdout:
+            print(f"error: could not write {what}: {exc}", file=out)
+        return False
+
+
 def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS,
                 solutions_dir=None, out=sys.stdout, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False,
-                feedback=True, sandbox=None):
-    """Grade every notebook in a folder, ``jobs`` at a time; write one CSV row per file.
+                feedback=True, sandbox=None, accept_risk=False):
+    """Grade every notebook in a folder, ``jobs`` at a time; write one CSV row per entry.
 
     Columns: student (the file name), exercise_set, one per exercise (points earned), total, max,
-    note (why a notebook could not be graded, or which exercises failed and why). When the folder
-    mixes exercise sets, exercise columns are named ``set:exercise``. The CSV (and the feedback
-    files, ``<csv stem>_feedback/<student>.md``) are written atomically after every kernel is gone.
-    """
-    from .report import write_csv, write_feedback
+    note (why a notebook could not be (fully) graded, or which exercises failed and why). When the
+    folder mixes exercise sets, exercise columns are named ``set:exercise``. Every entry of the
+    folder gets a row (a file that is not a .ipynb, a directory, a name that is not UTF-8: a row
+    saying why). The CSV (and the feedback files, ``<csv stem>_feedback/<student>.md``) are written
+    atomically after every kernel is gone; if the CSV cannot be written where asked, it is written
+    to the current folder or the temporary folder and the error says where.
 
-    paths = sorted(p for p in Path(folder).glob("*.ipynb") if p.is_file() or p.exists() or p.is_symlink())
-    if not paths:
-        raise GradingError(f"no .ipynb files in {folder}")
+    Class mode grades with a private reference: it refuses to run without bubblewrap unless
+    ``accept_risk`` (``--accept-unsandboxed-risk``) says to (see :data:`FALLBACK_LIMITS`).
+    """
+    from .report import display_name, write_csv, write_feedback
+
+    box = sandbox or detect()
+    refuse_unsandboxed(box, accept_risk, "class mode (grading with a private reference)")
+    if not Path(folder).is_dir():
+        raise GradingError(f"{folder} is not a folder")
+    feedback_dir = Path(csv_path).with_name(Path(csv_path).stem + "_feedback")
+    entries = class_entries(folder, skip=(csv_path, feedback_dir))
+    if not entries:
+        raise GradingError(f"no files in {folder}")
+    paths, skipped = [], {}
+    for entry in entries:
+        if not entry.name.endswith(".ipynb"):
+            skipped[entry] = "not graded: not a notebook (the file name does not end in .ipynb)"
+        elif entry.is_dir() and not entry.is_symlink():
+            skipped[entry] = "not graded: a folder, not a notebook file"
+        else:
+            paths.append(entry)
+
+    def rows(done):
+        results = {r.submission: r for r in done}
+        out_rows = []
+        for entry in entries:
+            if entry in skipped:
+                out_rows.append(GradeResult(submission=entry, error=skipped[entry]))
+            else:
+                out_rows.append(results.get(entry) or GradeResult(
+                    submission=entry, error="not graded: the grading run was killed before it"))
+        return out_rows
+
+    written = [csv_path]
+
     def provisional(done):
         # Written before and during the run, so that even a grader killed with SIGKILL (which no
         # handler can catch) leaves one row per submission; the final CSV replaces it below.
-        rest = [GradeResult(submission=Path(p), error="not graded: the grading run was killed before it")
-                for p in paths[len(done):]]
-        write_csv(done + rest, csv_path)
+        _write_or_report(f"the provisional CSV {csv_path}", lambda: write_csv(rows(done), csv_path), None)
 
     provisional([])
     results = grade_many(paths, reference, timeout, jobs, solutions_dir, out=out,
-                         notebook_timeout=notebook_timeout, partial=partial, sandbox=sandbox,
+                         notebook_timeout=notebook_timeout, partial=partial, sandbox=box,
                          progress=provisional)
     kill_all_kernels()
-    write_csv(results, csv_path)
+    final = rows(results)
+    if not _write_or_report(f"the CSV {csv_path}", lambda: write_csv(final, csv_path), out):
+        import tempfile
+
+        for folder_ in (Path.cwd(), Path(tempfile.gettempdir())):
+            fallback = folder_ / f"nnlib-grade-scores-{os.getpid()}.csv"
+            if _write_or_report(f"the CSV {fallback}", lambda: write_csv(final, fallback), out):
+                print(f"error: the CSV was written to {fallback} instead of {csv_path}", file=sys.stderr)
+                written[0] = fallback
+                break
+        else:
+            raise GradingError(f"the CSV could not be written to {csv_path} nor to a fallback folder")
     if feedback:
-        write_feedback(results, Path(csv_path).with_name(Path(csv_path).stem + "_feedback"))
-    print(f"wrote {csv_path} ({len(results)} notebooks)", file=out)
-    return results
+        _write_or_report(f"the feedback files in {feedback_dir}", lambda: write_feedback(final, feedback_dir), out)
+    print(f"wrote {written[0]} ({len(final)} rows)", file=out)
+    for entry in skipped:
+        print(f"{display_name(entry)}: {skipped[entry]}", file=out)
+    return final
 
 
 def _sigterm(signum, frame):
@@ -822,7 +1005,8 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path, help="submitted notebook(s) to grade")
     parser.add_argument("--class", dest="folder", type=Path,
                         help="grade every .ipynb in this folder (instructor) and write --csv")
-    parser.add_argument("--csv", type=Path, default=Path("scores.csv"), help="class mode: CSV file to write")
+    parser.add_argument("--csv", type=Path, help="class mode: CSV file to write (default scores.csv); with "
+                        "notebooks: replace their rows in this CSV (a regrade)")
     parser.add_argument("--reference", type=Path, help="the reference solution notebook (default: found by name)")
     parser.add_argument("--solutions", type=Path, help="folder of reference solutions (default: solutions/)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell timeout in seconds")
@@ -831,25 +1015,31 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="class mode: notebooks graded at once")
     parser.add_argument("--partial", action="store_true", help="give the points of each passed check")
     parser.add_argument("--no-feedback", action="store_true", help="class mode: no per-student feedback files")
+    parser.add_argument("--accept-unsandboxed-risk", action="store_true",
+                        help="grade with a private reference even without bubblewrap (the kernel can then read "
+                             "what the grader's user can read; see the message printed without this flag)")
+    course.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error(f"--timeout and --notebook-timeout must be positive, got {args.timeout:g}, "
                      f"{args.notebook_timeout:g}")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _sigterm_class if args.folder else _sigterm)
-    if args.folder:
-        if args.notebooks:
-            parser.error("give either notebooks or --class FOLDER, not both")
+    from .kernel import become_subreaper
+
+    become_subreaper()  # processes a kernel detaches are killed with it (Linux; see kernel.sweep_orphans)
+    if args.folder and args.notebooks:
+        parser.error("give either notebooks or --class FOLDER, not both")
+    if course.wants(args):  # class mode, records, merge, Gradescope zip: nnlib.grade.course
+        return course.run(args)
+    if not args.notebooks:
+        parser.error("give a notebook to grade, e.g. exercises/05_backpropagation.ipynb")
+    if is_private_reference(args.reference, args.solutions):
         try:
-            grade_class(args.folder, args.csv, args.reference, args.timeout, args.jobs, args.solutions,
-                        notebook_timeout=args.notebook_timeout, partial=args.partial,
-                        feedback=not args.no_feedback)
+            refuse_unsandboxed(detect(), args.accept_unsandboxed_risk, "grading with a private reference")
         except GradingError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        return 0
-    if not args.notebooks:
-        parser.error("give a notebook to grade, e.g. exercises/05_backpropagation.ipynb")
     status = 0
     for path in args.notebooks:
         result = grade_notebook(path, args.reference, args.timeout, args.solutions, args.notebook_timeout,

@@ -21,17 +21,98 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .verdict import MIME
+
 #: at most this many characters of one cell's output are kept (the rest is counted, not stored)
 OUTPUT_CAP = 64 * 1024
 
 #: a larger message from the kernel makes ZeroMQ drop the connection (the grader never holds more)
 MAX_MESSAGE = 8 << 20
 
+#: at most this many report() values are kept per cell
+MAX_REPORTS = 1000
+
 #: seconds a kernel has to start and answer kernel_info
 START_TIMEOUT = 60.0
 
 #: seconds an interrupted cell has to stop before the kernel is killed
 INTERRUPT_GRACE = 3.0
+
+
+#: ZeroMQ over Unix sockets (POSIX); Windows uses local TCP ports instead
+IPC = os.name == "posix"
+
+
+def _free_ports(count):
+    """``count`` free local TCP ports (Windows only: elsewhere the kernel's sockets are Unix sockets)."""
+    import socket
+
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def _listening(port):
+    """Does something accept TCP connections on this local port?"""
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+#: the pids of the kernel processes this grader started and has not reaped yet (see sweep_orphans)
+_PROCS = set()
+_PROCS_LOCK = __import__("threading").Lock()
+#: set by become_subreaper(): orphaned descendants of a kernel are re-parented to this process
+_SUBREAPER = [False]
+
+
+def become_subreaper():
+    """Linux: make this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER), so
+    that a process a kernel detached (a new session, a double fork) can still be found and killed
+    when the kernel is killed. The command line does this; elsewhere it does nothing."""
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0:
+            _SUBREAPER[0] = True
+    except (OSError, AttributeError):
+        pass
+    return _SUBREAPER[0]
+
+
+def sweep_orphans():
+    """Kill (and reap) every child of this process that is not a live kernel: with the subreaper
+    set, those are processes a killed kernel left behind. Returns how many were killed."""
+    if not _SUBREAPER[0] or not os.path.isdir("/proc"):
+        return 0
+    me, killed = os.getpid(), 0
+    with _PROCS_LOCK:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) in _PROCS:
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == me:
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                    killed += 1
+                except OSError:
+                    pass
+                try:
+                    os.waitpid(int(entry), 0)
+                except OSError:
+                    pass
+    return killed
 
 
 class KernelDied(Exception):
@@ -50,6 +131,7 @@ class CellRun:
     truncated: bool = False
     user_expressions: dict = field(default_factory=dict)
     seconds: float = 0.0
+    reports: list = field(default_factory=list)  # [(key, plain value)] sent by report() (see verdict.py)
 
     @property
     def ok(self):
@@ -102,8 +184,9 @@ def strip_ansi(text):
 class Kernel:
     """A sandboxed kernel. Use as a context manager: it is always killed on exit."""
 
-    def __init__(self, sandbox, deadline=None):
+    def __init__(self, sandbox, deadline=None, library=None):
         self.sandbox = sandbox
+        self.library = library  # folder holding the nnlib package the kernel imports (None: this one)
         self.deadline = deadline  # time.monotonic() value after which no cell starts or continues
         self.proc = None
         self.client = None
@@ -137,29 +220,40 @@ class Kernel:
         self.sandbox.prepare(run_dir, work_dir, self.uid)
         inside_run, _ = self.sandbox.inside_paths(run_dir, work_dir)
         key = secrets.token_hex(16)
-        ports = dict(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
-        info = dict(transport="ipc", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+        if IPC:
+            ports = dict(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
+            info = dict(transport="ipc", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+            inside_ip, client_ip = f"{inside_run}/k", str(run_dir / "k")
+        else:  # Windows: no Unix sockets for ZeroMQ; local TCP ports (no bubblewrap there either)
+            ports = dict(zip(("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"), _free_ports(5)))
+            info = dict(transport="tcp", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+            inside_ip = client_ip = "127.0.0.1"
         conn = run_dir / "kernel.json"
-        conn.write_text(json.dumps(dict(info, ip=f"{inside_run}/k")), encoding="utf-8")
+        conn.write_text(json.dumps(dict(info, ip=inside_ip)), encoding="utf-8")
         if self.sandbox.drop_uid:
             os.chown(conn, self.uid, self.uid)
         os.chmod(conn, 0o600)
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", f"{inside_run}/kernel.json",
                 "--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
-        cmd = self.sandbox.command(argv, run_dir, work_dir, self.uid)
+        cmd = self.sandbox.command(argv, run_dir, work_dir, self.uid, self.library)
         cwd = "/" if self.sandbox.mode == "bwrap" else str(work_dir)  # bubblewrap changes into it itself
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+        with _PROCS_LOCK:  # (a sweep must not take the kernel being started for an orphan)
+            self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir, self.library),
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE, start_new_session=True)
+            _PROCS.add(self.proc.pid)
         import zmq
 
         self._context = zmq.Context()
         self._context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)  # for every socket of this client
         client = BlockingKernelClient(context=self._context)
-        client.load_connection_info(dict(info, ip=str(run_dir / "k")))
+        client.load_connection_info(dict(info, ip=client_ip))
         self.client = client
         start = time.monotonic()
-        while not (run_dir / "k-1").exists():  # the kernel binds its sockets when it is up
+        def up():  # the kernel binds its sockets when it is up
+            return (run_dir / "k-1").exists() if IPC else _listening(info["hb_port"]) and _listening(info["shell_port"])
+
+        while not up():
             if self.proc.poll() is not None:
                 raise KernelDied(f"the kernel did not start: {self._stderr()}")
             if time.monotonic() - start > START_TIMEOUT:
@@ -186,7 +280,7 @@ class Kernel:
             for target in (lambda: os.killpg(proc.pid, signal.SIGKILL), proc.kill):
                 try:
                     target()
-                except OSError:
+                except (OSError, AttributeError):  # AttributeError: no os.killpg (Windows)
                     pass
         self.dead = True
 
@@ -212,6 +306,9 @@ class Kernel:
                 pass
             if self.proc.stderr:
                 self.proc.stderr.close()
+            with _PROCS_LOCK:
+                _PROCS.discard(self.proc.pid)
+            sweep_orphans()
         if self.uid is not None and self.sandbox.mode != "bwrap":
             self.sandbox.kill_leftovers(self.uid)
         self.dead = True
@@ -273,7 +370,14 @@ class Kernel:
                         result.traceback = strip_ansi("\n".join(content.get("traceback", [])))[-4000:]
                         continue
                     else:
-                        text = content.get("data", {}).get("text/plain")
+                        data = content.get("data", {})
+                        sent = data.get(MIME) if isinstance(data, dict) else None
+                        if isinstance(sent, dict) and isinstance(sent.get("key"), str):
+                            if len(result.reports) < MAX_REPORTS:
+                                result.reports.append((sent["key"][:200], sent.get("value")))
+                            else:
+                                result.truncated = True
+                        text = data.get("text/plain") if isinstance(data, dict) else None
                         if text is None:
                             continue
                         piece = ("text/plain", text if text.endswith("\n") else text + "\n")
