@@ -87,3 +87,30 @@ def nnlib_check(line, cell):
 
 def load_ipython_extension(ipython):
     ipython.register_magic_function(nnlib_check, "cell", "nnlib_check")
+    ipython.push({"report": report})  # STAND-IN until wt/grader lands
+
+
+# STAND-IN until wt/grader lands: report(key, value, **options) only prints "key = value" (6
+# significant digits); the grader's version sends the plain value out of the kernel as well.
+def _plain_text(value):
+    import numbers
+
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return repr(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return f"{float(value):.6g}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_plain_text(v) for v in value)) + "}" if value else "set()"
+    if hasattr(value, "tolist") and hasattr(value, "shape"):
+        return _plain_text(value.tolist())
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_plain_text(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    return repr(value)
+
+
+def report(key, value, **options):  # STAND-IN until wt/grader lands
+    """Print ``key = value`` (the grader's version also sends the value out of the kernel)."""
+    print(f"{key} = {_plain_text(value)}")
