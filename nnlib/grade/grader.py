@@ -79,8 +79,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import exercises as ex
+from . import checks as checks_mod
 from . import guard as guard_mod
-from .kernel import Kernel, KernelDied, normalise_outputs, outputs_text
+from . import reference as reference_mod
+from .kernel import Kernel, KernelDied
 from .sandbox import detect
 
 #: default per-cell timeout in seconds (every solution cell needs well under 1 s)
@@ -112,6 +114,17 @@ class GradingError(Exception):
 
 
 @dataclass
+class Failure:
+    """One failing report of a check (or, with key "", why the check cell did not run to its end)."""
+
+    key: str
+    expected: str  # as shown to the student; "" for a hidden check in everything a student sees
+    got: str
+    why: str
+    hint: str = ""
+
+
+@dataclass
 class CheckResult:
     """One check cell: visible or hidden, its points, and what happened."""
 
@@ -119,9 +132,8 @@ class CheckResult:
     hidden: bool
     points: float
     passed: bool
-    message: str = ""
-    expected: str = ""  # empty for hidden checks in everything shown to a student
-    actual: str = ""
+    message: str = ""  # why the cell did not run to its end (empty when it did)
+    failures: list = field(default_factory=list)  # every failing report, each with its hint
     error: str = None  # exception type
     error_message: str = ""
 
@@ -272,7 +284,7 @@ def build_plan(reference, table, answers, stubbed=()):
                 answer = ex.stub_source(source, name)
             steps.append(Step("answer", name, index, neutralise_markers(answer)))
         elif role in ("check", "hidden"):
-            steps.append(Step(role, name, index, source, normalise_outputs(cell.get("outputs", []))))
+            steps.append(Step(role, name, index, source))
         else:
             steps.append(Step("setup", name, index, source))
     return steps
@@ -323,26 +335,27 @@ def forbidden_helpers(reference, table):
 class Record:
     """What the grader saw for one step."""
 
-    status: str  # 'ok', 'error', 'timeout', 'deadline', 'dead', 'tampered', 'not run'
+    status: str  # 'ok', 'error', 'timeout', 'deadline', 'dead', 'not run'
     outputs: list = field(default_factory=list)
     ename: str = None
     evalue: str = ""
     truncated: bool = False
     detail: str = ""
+    reports: list = field(default_factory=list)  # [(key, plain value)] the step's report() calls sent
 
 
 class _Run:
     """One kernel run of a plan; ``records`` by step number."""
 
-    def __init__(self, plan, forbidden, timeout, deadline, box, cap):
+    def __init__(self, plan, forbidden, timeout, deadline, box, cap, library=None):
         self.plan, self.forbidden, self.timeout, self.deadline = plan, forbidden, timeout, deadline
-        self.box, self.cap = box, cap
+        self.box, self.cap, self.library = box, cap, library
         self.records = {}
         self.died_at = None  # step number whose run ended with the kernel gone
         self.death = ""
 
     def execute(self):
-        kernel = Kernel(self.box, deadline=self.deadline)
+        kernel = Kernel(self.box, deadline=self.deadline, library=self.library)
         with _LIVE_LOCK:
             _LIVE.add(kernel)
         try:
@@ -361,24 +374,12 @@ class _Run:
                 _LIVE.discard(kernel)
 
     def _steps(self, kernel):
-        event = f"nnlib.grade.{secrets.token_hex(8)}"
-        key = secrets.token_hex(32)
-        guard_name = f"_nnlib_guard_{secrets.token_hex(4)}"
-        run_dir = Path(kernel._tmp.name) / "run"
-        secrets_file = run_dir / "grading.json"
-        secrets_file.write_text(json.dumps({"event": event, "secret": key}), encoding="utf-8")
-        if self.box.drop_uid:
-            os.chown(secrets_file, kernel.uid, kernel.uid)
-        os.chmod(secrets_file, 0o600)
-        inside_run, _ = self.box.inside_paths(run_dir, None)
-        setup = guard_mod.setup_source(f"{inside_run}/grading.json", guard_name, self.forbidden, self.cap)
         try:
-            r = kernel.run(setup, SETUP_TIMEOUT, cap=self.cap)
+            r = kernel.run(guard_mod.setup_source(self.forbidden), SETUP_TIMEOUT, cap=self.cap)
         except KernelDied as exc:
-            raise GradingError(f"the grader's guard setup stopped the kernel: {exc}") from None
+            raise GradingError(f"the grader's kernel setup stopped the kernel: {exc}") from None
         if not r.ok:
-            raise GradingError(f"the grader's guard setup failed: {r.ename}: {r.evalue}")
-        baseline_done = False
+            raise GradingError(f"the grader's kernel setup failed: {r.ename}: {r.evalue}")
         for k, step in enumerate(self.plan):
             if time.monotonic() > self.deadline:
                 for j in range(k, len(self.plan)):
@@ -386,26 +387,10 @@ class _Run:
                 self.died_at, self.death = k, "deadline"
                 return
             try:
-                if step.role == "answer":
-                    if not baseline_done:
-                        kernel.run("", self.timeout,
-                                   user_expressions={"b": guard_mod.baseline_expression(guard_name, event)})
-                        baseline_done = True
-                    challenge = secrets.token_hex(8)
-                    pre = kernel.run("", self.timeout, user_expressions={
-                        "g": guard_mod.guard_expression(guard_name, event, "restore", challenge)})
-                    ok = self._answer(pre, 2) is not None and self._signed(pre, key, challenge, "", 1)
-                    r = kernel.run(step.source, self.timeout, cap=self.cap)
-                    rec = Record(r.status, r.outputs, r.ename, r.evalue, r.truncated)
-                    if not ok:
-                        rec.detail = "the grader's guard did not answer before this answer"
-                    self.records[k] = rec
-                else:
-                    challenge = secrets.token_hex(8)
-                    name = f"<{step.role} cell {step.index}>"
-                    r = kernel.run("", self.timeout, cap=self.cap, user_expressions={
-                        "g": guard_mod.guard_expression(guard_name, event, "check", challenge, step.source, name)})
-                    self.records[k] = self._check_record(r, key, challenge, step.source)
+                r = kernel.run(step.source, self.timeout, cap=self.cap)
+                # Only check cells send values that count; an answer's reports are ignored.
+                reports = r.reports if step.role in ("check", "hidden") else []
+                self.records[k] = Record(r.status, r.outputs, r.ename, r.evalue, r.truncated, reports=reports)
             except KernelDied as exc:
                 status = str(exc) if str(exc) in ("timeout", "deadline") else "dead"
                 self.records[k] = Record(status)
@@ -414,46 +399,6 @@ class _Run:
                     for j in range(k + 1, len(self.plan)):
                         self.records[j] = Record("deadline")
                 return
-
-    @staticmethod
-    def _answer(r, count):
-        """The guard's list of strings from a run's user expression, or None."""
-        value = r.user_expressions.get("g", {})
-        if r.status != "ok" or value.get("status") != "ok":
-            return None
-        return guard_mod.parse_answer(value.get("data", {}).get("text/plain", ""), count)
-
-    def _signed(self, r, key, challenge, source, count):
-        """Did the hook sign the ``count`` fields of this answer for this challenge and source?"""
-        answer = self._answer(r, count + 1)
-        if answer is None:
-            return False
-        fields, signature = answer[:-1], answer[-1]
-        return secrets.compare_digest(signature, guard_mod.expected_digest(key, challenge, source, fields))
-
-    def _check_record(self, r, key, challenge, source):
-        """A check's record from the hook's signed answer only: what the check printed, as captured
-        in the kernel by the hook, its exception, the answer's threads. Nothing else the kernel
-        published for this request counts (code wrapped around the hook could publish anything)."""
-        if r.status in ("timeout", "deadline"):
-            return Record(r.status)
-        count = len(guard_mod.CHECK_FIELDS)
-        value = r.user_expressions.get("g", {})
-        if r.status == "ok" and value.get("status") == "error":
-            return Record("error", [], value.get("ename", "Error"), str(value.get("evalue", ""))[:2000])
-        if not self._signed(r, key, challenge, source, count):
-            return Record("tampered", [], detail="the check did not run as the grader sent it (the grader's "
-                                                 "guard was replaced or the check's code was changed)")
-        fields = dict(zip(guard_mod.CHECK_FIELDS, self._answer(r, count + 1)))
-        outputs = [(kind, fields[kind]) for kind in ("stdout", "stderr") if fields[kind]]
-        truncated = fields["truncated"] == "True"
-        foreign = int(fields["foreign"]) if fields["foreign"].isdigit() else 0
-        if foreign:
-            return Record("tampered", outputs, truncated=truncated,
-                          detail=f"{foreign} thread(s) started by an answer were still running during the check")
-        if fields["ename"]:
-            return Record("error", outputs, fields["ename"], fields["evalue"], truncated)
-        return Record("ok", outputs, truncated=truncated)
 
 
 def _culprit(plan, run):
@@ -470,37 +415,9 @@ def _culprit(plan, run):
 # --------------------------------------------------------------------------- scoring
 
 
-def _first_difference(expected, actual):
-    exp, act = expected.splitlines(), actual.splitlines()
-    for i in range(max(len(exp), len(act))):
-        e = exp[i] if i < len(exp) else "(nothing)"
-        a = act[i] if i < len(act) else "(nothing)"
-        if e != a:
-            return e, a
-    return "(same text)", "(same text)"
-
-
 def _meta(cell):
     meta = cell.get("metadata", {}).get("nnlib", {})
     return meta if isinstance(meta, dict) else {}
-
-
-def choose_hint(cell, check):
-    """The hint for a failed check: the first of the cell's ``nnlib.mistakes`` that matches what
-    the answer produced (``output``: exactly this output; ``contains``: this text in it; ``error``:
-    this exception type), else the cell's ``nnlib.hint``."""
-    meta = _meta(cell)
-    for mistake in meta.get("mistakes", []) if isinstance(meta.get("mistakes"), list) else []:
-        if not isinstance(mistake, dict) or not isinstance(mistake.get("hint"), str):
-            continue
-        if "output" in mistake and check.error is None and check.actual == mistake["output"]:
-            return mistake["hint"]
-        if "contains" in mistake and mistake["contains"] in (check.actual + check.error_message):
-            return mistake["hint"]
-        if "error" in mistake and check.error == mistake["error"]:
-            return mistake["hint"]
-    hint = meta.get("hint", "")
-    return hint if isinstance(hint, str) else ""
 
 
 def _answer_failure(record, timeout):
@@ -510,26 +427,79 @@ def _answer_failure(record, timeout):
     if record.status == "deadline":
         return "the notebook ran past its time limit before this answer", "look for slow or endless loops"
     if record.status == "timeout":
-        return (f"the answer cell ran longer than {timeout:g} s and was stopped",
-                "look for an infinite loop or a very slow computation")
+        return (f"time limit: the answer cell ran longer than {timeout:g} s and was stopped",
+                "look for an endless loop or a very slow computation")
     if record.ename == "NotImplementedError":
         return ("the answer cell still raises NotImplementedError",
                 "replace the line `raise NotImplementedError(...)` with your code")
+    if record.ename == "ForbiddenHelper":
+        return (f"the answer calls a helper it must write itself: {record.evalue}",
+                "write the computation with numpy; the exercise asks for it")
     return (f"the answer cell raised {record.ename}: {record.evalue}",
             "run the cell in Jupyter, read the error and fix it")
 
 
-def by_stream(outputs):
-    """Outputs joined per stream (the hook captures a check's stdout and stderr apart, so the
-    order between the two is not compared)."""
-    joined = {}
-    for kind, text in outputs:
-        joined[kind] = joined.get(kind, "") + text
-    return joined
+def _check_cell_failure(rec, timeout):
+    """(message, hint) when a check cell did not run to its end, else None."""
+    if rec.status == "ok":
+        return None
+    if rec.status == "timeout":
+        return (f"time limit: it ran longer than {timeout:g} s and was stopped",
+                "your code loops forever or is very slow on the check's input")
+    if rec.status == "deadline":
+        return "not run: the notebook's time limit was reached", "look for slow or endless loops"
+    if rec.status in ("dead", "not run"):
+        return ("not run: the kernel stopped" if rec.status == "dead" else "not run"), ""
+    if rec.ename == "NotImplementedError":
+        return ("your code still raises NotImplementedError",
+                "replace the line `raise NotImplementedError(...)` in the answer cell with your code")
+    if rec.ename == "ForbiddenHelper":
+        return f"it called a helper the exercise asks you to write: {rec.evalue}", "write it yourself with numpy"
+    if rec.ename == "ReportError":
+        return f"your answer's value cannot be sent to the grader: {rec.evalue}", ""
+    return (f"it raised {rec.ename}: {rec.evalue}".rstrip(": "),
+            "run your function on the check's kind of input and read the error")
 
 
-def score(reference, table, plan, records, killed, timeout, missing, partial=False):
-    """The ExerciseResults of a run (records by step number)."""
+def check_result(cell, index, points, hidden, rec, expected, timeout):
+    """A CheckResult: compare every report the reference made with what the submission sent."""
+    options = checks_mod.report_options(ex.source_of(cell))
+    cell_hint = _meta(cell).get("hint", "") if isinstance(_meta(cell).get("hint", ""), str) else ""
+    result = CheckResult(index=index, hidden=hidden, points=points, passed=False,
+                         error=rec.ename, error_message=rec.evalue or "")
+    got = {}
+    for key, value in rec.reports:
+        got.setdefault(key, value)  # the first value sent under a key counts
+    failure = _check_cell_failure(rec, timeout)
+    for key, value in expected:
+        opts = checks_mod.options_for(options, key)
+        hint = opts.hint or cell_hint
+        if key not in got:
+            if failure is not None:
+                continue
+            result.failures.append(Failure(key, checks_mod.show(value), "(nothing)",
+                                           f"the check did not report {key!r}", hint))
+            continue
+        ok, why = checks_mod.compare(value, got[key], opts)
+        if not ok:
+            specific = checks_mod.wrong_hint(opts, got[key])
+            result.failures.append(Failure(key, checks_mod.show(value), checks_mod.show(got[key]), why,
+                                           specific or hint or _default_hint(hidden)))
+    if failure is not None:
+        result.message, hint = failure
+        result.failures.insert(0, Failure("", "", "", failure[0], hint or cell_hint))
+    result.passed = failure is None and not result.failures
+    return result
+
+
+def _default_hint(hidden):
+    if hidden:
+        return "this check runs your code on other inputs: test it yourself on a case you can work out by hand"
+    return "compare your value with the expected one: signs, shapes, transposes, rounding"
+
+
+def score(reference, table, plan, records, killed, timeout, missing, expected, partial=False):
+    """The ExerciseResults of a run (records by step number; ``expected`` by reference cell index)."""
     step_of = {step.index: k for k, step in enumerate(plan)}
     results = []
     for name, entry in table.items():
@@ -539,19 +509,8 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
         checks = []
         for index, points, hidden in entry["checks"]:
             rec = records.get(step_of[index]) or Record("not run")
-            expected = outputs_text(plan[step_of[index]].expected or [])
-            ok = (rec.status == "ok" and not rec.truncated
-                  and by_stream(rec.outputs) == by_stream(plan[step_of[index]].expected or []))
-            message = {"ok": "" if ok else "the output differs from the reference",
-                       "timeout": f"Timeout: ran longer than {timeout:g} s",
-                       "deadline": "not run: the notebook's time limit was reached",
-                       "tampered": rec.detail, "dead": "the kernel stopped", "not run": "not run",
-                       "error": f"{rec.ename}: {rec.evalue}"}.get(rec.status, rec.status)
-            if rec.truncated:
-                message = "the check printed more than the grader keeps"
-            checks.append(CheckResult(index=index, hidden=hidden, points=points, passed=ok, message=message,
-                                      expected=expected, actual=outputs_text(rec.outputs), error=rec.ename,
-                                      error_message=rec.evalue or ""))
+            checks.append(check_result(reference["cells"][index], index, points, hidden, rec,
+                                       expected.get(index, []), timeout))
         res.checks = checks
         answer_records = [records.get(step_of[i]) for i in entry["answers"]]
         answers_ok = all(r is not None and r.status == "ok" for r in answer_records)
@@ -566,9 +525,12 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
             res.points = sum(c.points for c in checks if c.passed)
         if name in killed:
             why = killed[name]
-            ignored = f" (it ran longer than {timeout:g} s and ignored the interrupt)" if why == "timeout" else ""
-            res.reason = "the answer stopped the Python kernel" + ignored
-            res.hint = "look for an infinite loop, os._exit or a crash; the other exercises were graded without it"
+            if why == "timeout":
+                res.reason = f"time limit: the answer ran longer than {timeout:g} s and did not stop when interrupted"
+                res.hint = "look for an endless loop (a while loop whose condition never changes); the other exercises were graded without it"
+            else:
+                res.reason = "the answer stopped the Python kernel"
+                res.hint = "look for os._exit, a crash or memory use; the other exercises were graded without it"
         elif name in missing:
             res.reason = "no answer cell for this exercise in the submission"
             res.hint = ("the answer cell is found by its cell id, then by the tag 'answer' and "
@@ -578,31 +540,23 @@ def score(reference, table, plan, records, killed, timeout, missing, partial=Fal
             bad = next(r for r in answer_records if r is None or r.status != "ok")
             res.reason, res.hint = _answer_failure(bad, timeout)
         else:
-            check = next(c for c in checks if not c.passed)
-            n, position = len(checks), checks.index(check) + 1
-            cell = reference["cells"][check.index]
-            hint = choose_hint(cell, check)
-            where = f"check {position} of {n}" + (" (hidden, on other inputs)" if check.hidden else "")
-            if check.error == "NotImplementedError":
-                res.reason = f"{where}: your code still raises NotImplementedError"
-                res.hint = "replace the line `raise NotImplementedError(...)` in the answer cell with your code"
-            elif check.message.startswith("Timeout"):
-                res.reason = f"{where} ran longer than {timeout:g} s and was stopped"
-                res.hint = "your code loops forever or is very slow on the check's input"
-            elif check.error:
-                res.reason = f"{where} failed: it raised {check.error}: {check.error_message}".rstrip(": ")
-                res.hint = hint or "run your function on the check's kind of input and read the error"
-            elif check.hidden:
-                res.reason = f"{where} failed" + (f": {check.message}" if check.message and
-                                                  check.message != "the output differs from the reference" else "")
-                res.hint = hint or "the answer must be right in general: test your code on other inputs yourself"
-            else:
-                res.reason = f"{where} failed" + (f": {check.message}" if check.message and
-                                                  check.message != "the output differs from the reference" else "")
-                res.expected, res.actual = _first_difference(check.expected, check.actual)
-                res.hint = hint or "compare your printed values with the expected ones: signs, shapes, rounding"
+            failed = [c for c in checks if not c.passed]
+            res.reason = "; ".join(_check_label(c, checks) + ": " + (
+                c.failures[0].why if c.failures else c.message) for c in failed)
+            first = failed[0].failures[0] if failed[0].failures else None
+            if first is not None:
+                res.hint = first.hint
+                if not failed[0].hidden and first.key:
+                    res.expected, res.actual = first.expected, first.got
         results.append(res)
     return results
+
+
+def _check_label(check, checks):
+    """"visible check 1", "hidden check 2" (numbered among checks of the same kind)."""
+    same = [c for c in checks if c.hidden == check.hidden]
+    kind = "hidden check" if check.hidden else "visible check"
+    return f"{kind} {same.index(check) + 1}" if len(same) > 1 else kind
 
 
 # --------------------------------------------------------------------------- grading
@@ -637,11 +591,16 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         answers = submitted_answers(submission, ref_nb, table)
         missing = {name for name, e in table.items() if any(answers.get(i) is None for i in e["answers"])}
         forbidden = forbidden_helpers(ref_nb, table)
+        try:
+            library = guard_mod.library_without(forbidden)
+        except ValueError as exc:
+            raise GradingError(f"the reference is malformed: {exc}") from None
+        expected = reference_values(result.reference, ref_nb, table, forbidden, box, library)
         deadline = time.monotonic() + notebook_timeout
         killed, notes = {}, []
         while True:
             plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
-            run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024)
+            run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024, library=library)
             run.execute()
             if run.died_at is None or run.death == "deadline":
                 if run.death == "deadline":
@@ -653,8 +612,9 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
             if culprit in killed:
                 raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
             killed[culprit] = run.death
-            notes.append(f"{culprit} killed the kernel" + (" (timeout ignored)" if run.death == "timeout" else ""))
-        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, partial)
+            notes.append(f"{culprit}: " + ("time limit (it did not stop when interrupted)" if run.death == "timeout"
+                                           else "the answer stopped the kernel"))
+        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, expected, partial)
         result.note = "; ".join(notes)
     except GradingError as exc:
         result.error = str(exc)
@@ -662,6 +622,31 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
         result.error = f"internal grader error ({type(exc).__name__}: {exc})"
     result.seconds = time.perf_counter() - start
     return result
+
+
+#: per-cell time limit and whole-run limit of the reference run (trusted code, may train a network)
+REFERENCE_TIMEOUT, REFERENCE_DEADLINE = 120.0, 600.0
+
+
+def reference_values(reference_path, ref_nb, table, forbidden, box, library):
+    """{check cell index: [(key, value)]}: what the reference solution reports, from a separate
+    kernel run of the reference itself (cached per reference, see :mod:`nnlib.grade.reference`)."""
+    own = {i: ex.source_of(ref_nb["cells"][i]) for e in table.values() for i in e["answers"]}
+    plan = build_plan(ref_nb, table, own)
+
+    def run_plan(plan):
+        run = _Run(plan, forbidden, REFERENCE_TIMEOUT, time.monotonic() + REFERENCE_DEADLINE, box,
+                   cap=64 * 1024, library=library)
+        run.execute()
+        return run.records
+
+    try:
+        for k, step in enumerate(plan):
+            if step.role in ("check", "hidden"):
+                checks_mod.report_options(step.source)  # the options must parse before anything runs
+        return reference_mod.expected_reports(reference_path, plan, run_plan, forbidden)
+    except (ValueError, reference_mod.ReferenceError_) as exc:
+        raise GradingError(f"the reference is malformed: {exc}") from None
 
 
 def _fmt(points):
@@ -691,22 +676,38 @@ def format_result(result):
         if e.passed:
             lines.append(f"  {e.name.ljust(width)}  {pts}  passed ({checks})")
             continue
-        lines.append(f"  {e.name.ljust(width)}  {pts}  FAILED: {e.reason}")
-        visible = [i + 1 for i, c in enumerate(e.checks) if not c.hidden]
-        if visible:
-            passed = e.visible_passed
-            lines.append(f"{pad}visible checks passed: {', '.join(map(str, passed)) if passed else 'none'}"
-                         f" (of {', '.join(map(str, visible))})")
-        if e.expected is not None:
-            lines.append(f"{pad}expected: {e.expected}")
-            lines.append(f"{pad}actual:   {e.actual}")
-        if e.hint:
-            lines.append(f"{pad}hint: {e.hint}")
+        lines.append(f"  {e.name.ljust(width)}  {pts}  FAILED ({checks} passed)")
+        lines += [pad + line for line in failure_lines(e)]
     lines.append(f"  {'-' * width}  {'-' * pwidth}")
     lines.append(f"  {'total'.ljust(width)}  {f'{_fmt(result.total)}/{_fmt(result.max_total)}'.rjust(pwidth)}"
                  + ("  full marks" if result.full_marks else ""))
     lines.append(f"  graded in {result.seconds:.1f} s; {result.sandbox}")
     return "\n".join(lines)
+
+
+def failure_lines(e):
+    """What a failed exercise shows: the answer's problem, or every failing check, each with its
+    hint and (for a visible check) expected and got."""
+    failed = [c for c in e.checks if not c.passed]
+    if not failed or e.reason.startswith(("the answer", "no answer", "time limit: the answer")):
+        out = [e.reason]
+        if e.hint:
+            out.append(f"hint: {e.hint}")
+        return out
+    out = []
+    for c in failed:
+        label = _check_label(c, e.checks)
+        for f in c.failures:
+            if not f.key:
+                out.append(f"{label}: {f.why}")
+            else:
+                out.append(f"{label}, {f.key}: {f.why}" if c.hidden else f"{label}, {f.key}:")
+                if not c.hidden:
+                    out.append(f"    expected: {f.expected}")
+                    out.append(f"    got:      {f.got}")
+            if f.hint:
+                out.append(f"    hint: {f.hint}")
+    return out
 
 
 def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS, solutions_dir=None,

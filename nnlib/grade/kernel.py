@@ -21,11 +21,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .verdict import MIME
+
 #: at most this many characters of one cell's output are kept (the rest is counted, not stored)
 OUTPUT_CAP = 64 * 1024
 
 #: a larger message from the kernel makes ZeroMQ drop the connection (the grader never holds more)
 MAX_MESSAGE = 8 << 20
+
+#: at most this many report() values are kept per cell
+MAX_REPORTS = 1000
 
 #: seconds a kernel has to start and answer kernel_info
 START_TIMEOUT = 60.0
@@ -50,6 +55,7 @@ class CellRun:
     truncated: bool = False
     user_expressions: dict = field(default_factory=dict)
     seconds: float = 0.0
+    reports: list = field(default_factory=list)  # [(key, plain value)] sent by report() (see verdict.py)
 
     @property
     def ok(self):
@@ -102,8 +108,9 @@ def strip_ansi(text):
 class Kernel:
     """A sandboxed kernel. Use as a context manager: it is always killed on exit."""
 
-    def __init__(self, sandbox, deadline=None):
+    def __init__(self, sandbox, deadline=None, library=None):
         self.sandbox = sandbox
+        self.library = library  # folder holding the nnlib package the kernel imports (None: this one)
         self.deadline = deadline  # time.monotonic() value after which no cell starts or continues
         self.proc = None
         self.client = None
@@ -146,9 +153,9 @@ class Kernel:
         os.chmod(conn, 0o600)
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", f"{inside_run}/kernel.json",
                 "--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
-        cmd = self.sandbox.command(argv, run_dir, work_dir, self.uid)
+        cmd = self.sandbox.command(argv, run_dir, work_dir, self.uid, self.library)
         cwd = "/" if self.sandbox.mode == "bwrap" else str(work_dir)  # bubblewrap changes into it itself
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir), stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir, self.library), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      start_new_session=True)
         import zmq
@@ -273,7 +280,14 @@ class Kernel:
                         result.traceback = strip_ansi("\n".join(content.get("traceback", [])))[-4000:]
                         continue
                     else:
-                        text = content.get("data", {}).get("text/plain")
+                        data = content.get("data", {})
+                        sent = data.get(MIME) if isinstance(data, dict) else None
+                        if isinstance(sent, dict) and isinstance(sent.get("key"), str):
+                            if len(result.reports) < MAX_REPORTS:
+                                result.reports.append((sent["key"][:200], sent.get("value")))
+                            else:
+                                result.truncated = True
+                        text = data.get("text/plain") if isinstance(data, dict) else None
                         if text is None:
                             continue
                         piece = ("text/plain", text if text.endswith("\n") else text + "\n")

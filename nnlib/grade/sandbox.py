@@ -163,8 +163,10 @@ class Sandbox:
             return "/run/kernel", "/tmp/work"
         return str(run_dir), str(work_dir)
 
-    def command(self, argv, run_dir, work_dir, uid):
-        """The command line that starts ``argv`` (the kernel, run by this Python) in the sandbox."""
+    def command(self, argv, run_dir, work_dir, uid, library=None):
+        """The command line that starts ``argv`` (the kernel, run by this Python) in the sandbox.
+        ``library`` is the folder holding the ``nnlib`` package the kernel gets (default: this one;
+        the grader passes a copy without the forbidden helpers, :func:`nnlib.grade.guard.library_without`)."""
         lim = self.limits
         limited = [sys.executable, "-I", "-S", "-c", _LIMITS_CODE, str(lim.cpu_seconds), str(lim.memory_bytes),
                    str(lim.file_bytes), str(lim.processes), str(lim.open_files), *argv]
@@ -183,7 +185,7 @@ class Sandbox:
             cmd += ["--cap-add", "CAP_SETUID,CAP_SETGID"]  # only for setpriv, which drops them all
         binds = [Path(p) for p in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/libx32", "/etc/alternatives",
                                    "/etc/ld.so.cache", "/etc/ssl", "/etc/localtime") if os.path.exists(p)]
-        package = self.package_root / "nnlib"
+        package = Path(library or self.package_root) / "nnlib"
         mounts = [(r, "/opt/nnlib/nnlib" if r == package else str(r)) for r in _minimal(_python_roots() + [package])]
         mounts = [(r, t) for r, t in mounts if not any(r == b or b in r.parents for b in binds)]
         # The private /tmp first: a mount laid later on a path under /tmp (a checkout or a virtual
@@ -198,7 +200,8 @@ class Sandbox:
             cmd += ["--ro-bind", str(b), str(b)]
         for r, t in mounts:
             cmd += ["--ro-bind", str(r), t]
-        cmd += ["--bind", str(work_dir), "/tmp/work", "--perms", "0755", "--dir", "/run",
+        # The working folder lives in the private tmpfs (its size is the disk limit), not on the host.
+        cmd += ["--perms", "0777", "--dir", "/tmp/work", "--perms", "0755", "--dir", "/run",
                 "--bind", str(run_dir), "/run/kernel",
                 "--chdir", "/tmp/work", "--clearenv"]
         for key, value in clean_env("/tmp/work", "/run/kernel").items():
@@ -206,11 +209,11 @@ class Sandbox:
         cmd += ["--setenv", "PYTHONPATH", "/opt/nnlib", "--"]
         return cmd + setpriv + limited
 
-    def env(self, work_dir, run_dir=None):
+    def env(self, work_dir, run_dir=None, library=None):
         """The environment given to the command (bubblewrap clears it again inside)."""
         env = clean_env(str(work_dir), str(run_dir) if run_dir else None)
         if self.mode != "bwrap":
-            env["PYTHONPATH"] = str(self.package_root)
+            env["PYTHONPATH"] = str(library or self.package_root)
         return env
 
     def prepare(self, run_dir, work_dir, uid):

@@ -39,6 +39,10 @@ SHOW_ITEMS = 12
 MAX_ITEMS = 200_000
 
 
+class ForbiddenHelper(RuntimeError):
+    """Raised, while an answer is graded, by an nnlib helper that the exercise asks the student to write."""
+
+
 class ReportError(TypeError):
     """A value that ``report`` cannot send (a type it does not know, or too large)."""
 
