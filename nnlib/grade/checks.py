@@ -14,6 +14,8 @@ Options (all optional):
 - ``hint``: the report's own hint, shown when it fails.
 - ``wrong``: ``[(literal value, "hint"), ...]``: each typical wrong answer and its own hint.
 - ``kind``: ``"exact"`` (no tolerance), ``"text"`` (strings compared after ``strip().lower()``).
+- ``at_least``: a number: the value passes when it is a number >= this bound (the reference's
+  value is not used; for results that differ between correct answers, such as a test accuracy).
 """
 
 import ast
@@ -23,7 +25,7 @@ from .verdict import plain, show
 
 DEFAULT_ATOL = 1e-6
 DEFAULT_RTOL = 1e-6
-OPTION_NAMES = ("atol", "rtol", "hint", "wrong", "kind")
+OPTION_NAMES = ("atol", "rtol", "hint", "wrong", "kind", "at_least")
 KINDS = ("exact", "text")
 
 
@@ -83,6 +85,10 @@ def report_calls(source):
 
 def _checked_option(name, value, line):
     where = f"line {line}: report()'s option {name}="
+    if name == "at_least":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{where} must be a number, got {value!r}")
+        return float(value)
     if name in ("atol", "rtol"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"{where} must be a number >= 0, got {value!r}")
@@ -149,6 +155,10 @@ def compare(expected, got, options=None, _path=""):
     if options.get("kind") == "exact":
         atol = rtol = 0.0
     where = f" at {_path}" if _path else ""
+    if "at_least" in options and not _path:
+        g_num = _number(got)
+        ok = g_num is not None and g_num >= options["at_least"]
+        return ok, ("" if ok else f"expected at least {show(options['at_least'])}, got {show(got)}")
     e_num, g_num = _number(expected), _number(got)
     if e_num is not None:
         if g_num is None:
