@@ -316,3 +316,44 @@ def test_the_set_for_chapter_6_is_in_both_tables_of_contents():
 def test_json_of_every_set_is_valid():
     for stem in SETS:
         json.loads((ROOT / "solutions" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- answers given as values
+
+
+#: value answers whose visible check may stay: it shows what the construction must produce, not the answer
+VISIBLE_ALLOWED = {("08_xor_xnor", "ex3"): "the weights of a construction; the check shows the truth table it must give"}
+
+
+def value_answer_names(nb):
+    """{exercise: names assigned by its answer cells that define no function} (by hand, a prediction,
+    a choice)."""
+    names = {}
+    for cell in nb["cells"]:
+        if ex.cell_role(cell) != "answer":
+            continue
+        source = ex.source_of(cell)
+        if "def " in source:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.setdefault(ex.exercise_name(cell), set()).add(node.id)
+    return names
+
+
+@pytest.mark.parametrize("stem", SETS)
+def test_a_value_answer_has_no_visible_check(stem):
+    # a visible check of a number worked out by hand shows the answer in the student version (the
+    # reference's values are its comments), and a form check ("a word: True") passes a wrong answer
+    nb = notebook(stem)
+    names = value_answer_names(nb)
+    visible = []
+    for index, cell in enumerate(nb["cells"]):
+        if ex.cell_role(cell) != "check" or (stem, ex.exercise_name(cell)) in VISIBLE_ALLOWED:
+            continue
+        if "sp." in code_of(cell):  # a derivation: the check evaluates the expression at points
+            continue
+        used = {n.id for n in ast.walk(ast.parse(code_of(cell))) if isinstance(n, ast.Name)}
+        if used & names.get(ex.exercise_name(cell), set()):
+            visible.append((index, ex.exercise_name(cell), sorted(used & names[ex.exercise_name(cell)])))
+    assert not visible, f"{stem}: visible checks of answers given as values: {visible}"
