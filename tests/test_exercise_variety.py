@@ -1,14 +1,14 @@
 """The exercises of issue 13's "more variety": gradient check, sympy derivations, digits, questions.
 
 These run a solution's setup cells, an answer and the exercise's checks in this process (plain
-``exec``, no kernel and no sandbox: the grader itself is tested in tests/test_grader.py) to show
-that the checks accept other correct answers and reject the slips they name, with the hint the
-grader would choose. The last test times the digits exercise, whose cells must stay far below
-the grader's 10 s per cell.
+``exec``, no kernel and no sandbox: the grader itself is tested in tests/test_grader.py), collect
+what the checks ``report()``, and compare it with what the same checks report for the reference
+answer, with the grader's own comparison and hints (:func:`nnlib.grade.grader.check_result`). They
+show that the checks accept other correct answers and reject the slips they name, each with its
+own hint. The last test times the digits exercise, whose cells must stay far below the grader's
+10 s per cell.
 """
 
-import contextlib
-import io
 import re
 import time
 from pathlib import Path
@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from nnlib import exercises as ex
+from nnlib.grade import checks, grader, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,49 +26,47 @@ def notebook(stem):
     return nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
 
 
-def run(stem, exercise, answer_source):
-    """Run the setup cells, ``answer_source`` and every check of ``exercise``.
+def _reports(nb, exercise, answer_source):
+    """{check cell index: Record} of running the setup cells, ``answer_source`` and the exercise's checks."""
+    sent = []
 
-    Returns a list of (check cell, printed text or the exception's type name, stored text).
-    """
-    nb = notebook(stem)
-    namespace = {}
+    def report(key, value, **options):
+        sent.append((key, verdict.plain(value)))
+
+    namespace = {"report": report}
     for cell in nb.cells:
         if cell.cell_type == "code" and not cell.metadata.get("tags"):
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(cell.source, "<setup>", "exec"), namespace)
+            code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+            exec(compile(code, "<setup>", "exec"), namespace)
     exec(compile(answer_source, "<answer>", "exec"), namespace)
-    results = []
+    records = {}
     for index, _, _ in ex.exercise_cells(nb)[exercise]["checks"]:
-        cell = nb.cells[index]
-        stored = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-        buffer = io.StringIO()
+        sent.clear()
         try:
-            with contextlib.redirect_stdout(buffer):
-                exec(compile(cell.source, "<check>", "exec"), namespace)
-            printed = buffer.getvalue()
+            exec(compile(nb.cells[index].source, "<check>", "exec"), namespace)
+            records[index] = grader.Record("ok", reports=list(sent))
         except Exception as exc:  # noqa: BLE001 - a failing check is a result here
-            printed = type(exc).__name__
-        results.append((cell, printed, stored))
-    return results
+            records[index] = grader.Record("error", ename=type(exc).__name__, evalue=str(exc), reports=list(sent))
+    return records
+
+
+def run(stem, exercise, answer_source):
+    """The CheckResults of ``answer_source`` against the reference answer of ``exercise``."""
+    nb = notebook(stem)
+    reference = "\n".join(nb.cells[i].source for i in ex.exercise_cells(nb)[exercise]["answers"])
+    expected = {i: r.reports for i, r in _reports(nb, exercise, reference).items()}
+    got = _reports(nb, exercise, answer_source)
+    return [grader.check_result(nb.cells[i], i, points, hidden, got[i], expected[i], 10.0)
+            for i, points, hidden in ex.exercise_cells(nb)[exercise]["checks"]]
 
 
 def passes(results):
-    return all(printed == stored for _, printed, stored in results)
+    return all(c.passed for c in results)
 
 
 def chosen_hint(results):
-    """The hint the grader would give: the first matching mistake of the first failed check."""
-    for cell, printed, stored in results:
-        if printed != stored:
-            meta = cell.metadata.get("nnlib", {})
-            for mistake in meta.get("mistakes", []):
-                if "output" in mistake and printed == mistake["output"]:
-                    return mistake["hint"]
-                if "contains" in mistake and mistake["contains"] in printed:
-                    return mistake["hint"]
-            return meta.get("hint")
-    return None
+    """Every hint the grader gives for these results (each failing report has its own)."""
+    return " | ".join(f.hint for c in results for f in c.failures if f.hint) or None
 
 
 # (set, exercise, another correct answer)
@@ -129,26 +128,19 @@ def test_checks_reject_a_slip_with_its_hint(stem, exercise, source, word):
     assert word in (chosen_hint(results) or "")
 
 
-def test_renamed_library_helpers_do_not_pass_the_gradient_check():
-    results = run("05_backpropagation", "ex6",
-                  "numerical_gradient = nn.numerical_gradient\nrelative_error = nn.relative_error\n")
-    assert [printed == stored for _, printed, stored in results] == [True, False]
-
-
 def multiple_choice_exercises():
-    """(set, exercise, the letters offered, the right one, the mistakes of its hidden check)."""
+    """(set, exercise, the letters offered, the right one, {wrong letter: its hint})."""
     found = []
     for path in ex.solution_files(ROOT / "solutions"):
         nb = nbformat.read(path, as_version=4)
         for name, entry in ex.exercise_cells(nb).items():
-            sources = [nb.cells[i].source for i, _, _ in entry["checks"]]
-            right = [re.search(r'"right" if picked == "([A-Z])"', s) for s in sources]
-            offered = [re.search(r'in (\([^)]*\))', s) for s in sources]
-            if any(right) and any(offered):
-                hidden = next(nb.cells[i] for (i, _, _), r in zip(entry["checks"], right) if r)
-                letters = set(eval(next(o for o in offered if o).group(1)))  # a tuple literal of letters
-                found.append((path.stem, name, letters, next(r for r in right if r).group(1),
-                              hidden.metadata["nnlib"].get("mistakes", [])))
+            offered = [re.search(r'in (\("A"[^)]*\))', nb.cells[i].source) for i, _, _ in entry["checks"]]
+            for index, _, hidden in entry["checks"]:
+                options = checks.report_options(nb.cells[index].source).get("choice")
+                if hidden and options and any(offered):
+                    stored = nb.cells[index].outputs[0]["data"][verdict.MIME]["value"]
+                    letters = set(eval(next(o for o in offered if o).group(1)))  # a tuple literal of letters
+                    found.append((path.stem, name, letters, stored, {v: h for v, h in options.get("wrong", [])}))
     return found
 
 
@@ -159,16 +151,17 @@ def test_there_are_multiple_choice_questions_in_several_sets():
     assert len({right for *_, right, _ in multiple_choice_exercises()}) >= 2
 
 
-@pytest.mark.parametrize("stem, exercise, letters, right, mistakes", multiple_choice_exercises(),
+@pytest.mark.parametrize("stem, exercise, letters, right, wrong", multiple_choice_exercises(),
                          ids=lambda v: v if isinstance(v, str) and len(v) > 1 else "")
-def test_every_wrong_choice_has_its_own_hint(stem, exercise, letters, right, mistakes):
+def test_every_wrong_choice_has_its_own_hint(stem, exercise, letters, right, wrong):
     assert right in letters
-    hinted = {m["output"] for m in mistakes if "output" in m}
-    assert hinted == {f"choice {k}: wrong\n" for k in letters - {right}}
-    assert len({m["hint"] for m in mistakes}) == len(letters) - 1
+    assert set(wrong) == letters - {right}
+    assert len(set(wrong.values())) == len(letters) - 1
     for k in letters:
         results = run(stem, exercise, f"choice = {k!r}")
         assert passes(results) == (k == right)
+        if k != right:  # the notebook shows no "passed" for it, and the grader gives its own hint
+            assert chosen_hint(results) == wrong[k]
 
 
 def test_the_gradient_check_forbids_the_library_helpers():
@@ -215,7 +208,7 @@ INTERPRETATION_SLIPS = [
 def test_a_wrong_interpretation_answer_passes_the_visible_checks_and_fails_a_hidden_one(stem, exercise, source, word):
     # the visible checks only say the answer has the right form: their output does not give the answer away
     results = run(stem, exercise, with_answer(stem, exercise, source))
-    visible = [printed == stored for cell, printed, stored in results if "hidden" not in cell.metadata["tags"]]
+    visible = [c.passed for c in results if not c.hidden]
     assert visible and all(visible)
     assert not passes(results)
     assert word in (chosen_hint(results) or "")

@@ -19,7 +19,9 @@ Options (all optional):
 """
 
 import ast
+import functools
 import math
+import threading
 
 from .verdict import plain, show
 
@@ -51,12 +53,23 @@ def _is_report(call):
         isinstance(func, ast.Attribute) and func.attr == "report")
 
 
+#: CPython 3.11's ast.parse is not safe to call from two threads at once ("AST constructor recursion
+#: depth mismatch", gh-106905); class mode grades two notebooks at once
+_AST_LOCK = threading.Lock()
+
+
+def parse(source):
+    """``ast.parse`` under a lock (see _AST_LOCK)."""
+    with _AST_LOCK:
+        return ast.parse(source)
+
+
 def report_calls(source):
     """[(key or None, Options)] of the ``report(...)`` calls in ``source``, in source order.
     ``key`` is None when the key is not a literal string (an f-string in a loop).
     Raises ValueError when an option is not a literal or not known."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError as exc:
         raise ValueError(f"the check cell does not parse: {exc}") from None
     calls = []
@@ -74,7 +87,8 @@ def report_calls(source):
                 raise ValueError(f"line {node.lineno}: report() has no option {kw.arg!r} "
                                  f"(options: {', '.join(OPTION_NAMES)})")
             try:
-                value = ast.literal_eval(kw.value)
+                with _AST_LOCK:
+                    value = ast.literal_eval(kw.value)
             except ValueError:
                 raise ValueError(f"line {node.lineno}: report()'s option {kw.arg}= must be a literal "
                                  "(the grader reads it from the source)") from None
@@ -108,6 +122,7 @@ def _checked_option(name, value, line):
     return [(plain(v), h) for v, h in value]
 
 
+@functools.lru_cache(maxsize=512)
 def report_options(source):
     """{key: Options} for the literal keys of a check cell, and the Options for its other keys
     (``None`` entry: the options of the call(s) whose key is computed; they must agree)."""

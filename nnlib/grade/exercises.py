@@ -141,13 +141,14 @@ def forbidden_of(cell):
             and v.replace(".", "").replace("_", "").isalnum()]
 
 
-def exercise_cells(nb, where="notebook"):
+def exercise_cells(nb, where="notebook", markers=True):
     """The exercises of a solution notebook, in order of first appearance.
 
     Returns ``{name: {"answers": [cell index, ...], "checks": [(cell index, points,
     hidden), ...], "points": total}}``, indices into ``nb["cells"]``. The points of an
     exercise are the sum over its check cells (and its answer cells, if an author put
-    points there). Raises ValueError when a tagged cell has no exercise name, an
+    points there). ``markers=False`` accepts answer cells without the solution markers (a
+    student's filled-in notebook, for self-checking). Raises ValueError when a tagged cell has no exercise name, an
     exercise has no answer or no check cell, or an answer cell lacks its markers.
     """
     table = {}
@@ -162,7 +163,7 @@ def exercise_cells(nb, where="notebook"):
         entry = table.setdefault(name, {"answers": [], "checks": [], "points": 0})
         entry["points"] += _points(cell, label)
         if role == "answer":
-            if BEGIN not in source_of(cell) or END not in source_of(cell):
+            if markers and (BEGIN not in source_of(cell) or END not in source_of(cell)):
                 raise ValueError(f"{label}: an answer cell needs the lines {BEGIN!r} and {END!r}")
             entry["answers"].append(i)
         else:
@@ -314,6 +315,9 @@ def make_exercise(solution, set_name):
                 new.outputs = _clean_outputs(cell.get("outputs", []))
                 new.execution_count = cell.get("execution_count")
                 if role == "check":
+                    expected = _reported(new.outputs)
+                    if expected:  # for self-checking without the solutions (python -m nnlib.grade)
+                        new.metadata.setdefault("nnlib", {})["expected"] = expected
                     # the expected values stay visible after the student runs the check (which
                     # replaces the stored output with what their code reports)
                     new.source = (cell.source.rstrip("\n") + _expected_comment(new.outputs)).rstrip("\n")
@@ -322,6 +326,18 @@ def make_exercise(solution, set_name):
         nb.cells.append(new)
     nbformat.validate(nb)
     return nb
+
+
+def _reported(outputs):
+    """[[key, plain value], ...] that a check cell's stored outputs hold (see nnlib.grade.verdict)."""
+    from .verdict import MIME
+
+    found = []
+    for out in outputs:
+        data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
+        if MIME in data and isinstance(data[MIME], dict):
+            found.append([data[MIME].get("key"), data[MIME].get("value")])
+    return found
 
 
 def _expected_comment(outputs):

@@ -134,6 +134,7 @@ class CheckResult:
     passed: bool
     message: str = ""  # why the cell did not run to its end (empty when it did)
     failures: list = field(default_factory=list)  # every failing report, each with its hint
+    reported: dict = field(default_factory=dict)  # {key: plain value} the submission sent (first per key)
     error: str = None  # exception type
     error_message: str = ""
 
@@ -166,6 +167,7 @@ class GradeResult:
     seconds: float = 0.0
     timeout: float = DEFAULT_TIMEOUT
     sandbox: str = ""
+    self_check: bool = False  # only the visible checks ran (no reference solution found)
 
     @property
     def total(self):
@@ -281,7 +283,8 @@ def build_plan(reference, table, answers, stubbed=()):
         if role == "answer":
             answer = answers.get(index)
             if answer is None or name in stubbed:
-                answer = ex.stub_source(source, name)
+                answer = ex.stub_source(source, name) if ex.BEGIN in source else (
+                    f"raise NotImplementedError({name + ': this answer stopped the kernel and was left out'!r})")
             steps.append(Step("answer", name, index, neutralise_markers(answer)))
         elif role in ("check", "hidden"):
             steps.append(Step(role, name, index, source))
@@ -467,7 +470,7 @@ def check_result(cell, index, points, hidden, rec, expected, timeout):
     cell_hint = _meta(cell).get("hint", "") if isinstance(_meta(cell).get("hint", ""), str) else ""
     result = CheckResult(index=index, hidden=hidden, points=points, passed=False,
                          error=rec.ename, error_message=rec.evalue or "")
-    got = {}
+    got = result.reported
     for key, value in rec.reports:
         got.setdefault(key, value)  # the first value sent under a key counts
     failure = _check_cell_failure(rec, timeout)
@@ -582,7 +585,12 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
             submission = ex.read_notebook(submission_path)
         except (ValueError, OSError) as exc:
             raise GradingError(str(exc)) from None
-        result.reference = find_reference(submission_path, submission, reference, solutions_dir)
+        try:
+            result.reference = find_reference(submission_path, submission, reference, solutions_dir)
+        except GradingError:
+            if reference is not None or not has_expected_values(submission):
+                raise
+            return self_check(result, submission, box, timeout, notebook_timeout, partial, start)
         try:
             ref_nb = ex.read_notebook(result.reference)
             table = ex.exercise_cells(ref_nb, where=str(result.reference))
@@ -595,31 +603,87 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
             library = guard_mod.library_without(forbidden)
         except ValueError as exc:
             raise GradingError(f"the reference is malformed: {exc}") from None
-        expected = reference_values(result.reference, ref_nb, table, forbidden, box, library)
-        deadline = time.monotonic() + notebook_timeout
-        killed, notes = {}, []
-        while True:
-            plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
-            run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024, library=library)
-            run.execute()
-            if run.died_at is None or run.death == "deadline":
-                if run.death == "deadline":
-                    notes.append(f"the notebook ran past its time limit of {notebook_timeout:g} s")
-                break
-            culprit = _culprit(plan, run)
-            if culprit is None:
-                raise GradingError("the reference's setup stopped the kernel")
-            if culprit in killed:
-                raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
-            killed[culprit] = run.death
-            notes.append(f"{culprit}: " + ("time limit (it did not stop when interrupted)" if run.death == "timeout"
-                                           else "the answer stopped the kernel"))
+        # The reference's values (a kernel of its own, cached) and the submission's run, side by side.
+        pool = ThreadPoolExecutor(max_workers=1)
+        try:
+            future = pool.submit(reference_values, result.reference, ref_nb, table, forbidden, box, library)
+            plan, run, killed, notes = run_with_reruns(ref_nb, table, answers, forbidden, library, box, timeout,
+                                                       notebook_timeout)
+            expected = future.result()
+        finally:
+            pool.shutdown(wait=True)
         result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, expected, partial)
         result.note = "; ".join(notes)
     except GradingError as exc:
         result.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one notebook must never stop a class run
         result.error = f"internal grader error ({type(exc).__name__}: {exc})"
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def run_with_reruns(ref_nb, table, answers, forbidden, library, box, timeout, notebook_timeout):
+    """Run the plan; an answer that stops the kernel is replaced by its stub and the notebook runs
+    again. Returns (plan, run, killed {exercise: why}, notes)."""
+    deadline = time.monotonic() + notebook_timeout
+    killed, notes = {}, []
+    while True:
+        plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
+        run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024, library=library)
+        run.execute()
+        if run.died_at is None or run.death == "deadline":
+            if run.death == "deadline":
+                notes.append(f"the notebook ran past its time limit of {notebook_timeout:g} s")
+            return plan, run, killed, notes
+        culprit = _culprit(plan, run)
+        if culprit is None:
+            raise GradingError("the reference's setup stopped the kernel")
+        if culprit in killed:
+            raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
+        killed[culprit] = run.death
+        notes.append(f"{culprit}: " + ("time limit (it did not stop when interrupted)" if run.death == "timeout"
+                                       else "the answer stopped the kernel"))
+
+
+def has_expected_values(nb):
+    """Does the notebook hold visible checks with the values to expect (a generated exercise notebook)?"""
+    return any(ex.cell_role(c) == "check" and isinstance(_meta(c).get("expected"), list) for c in nb.get("cells", []))
+
+
+def self_check(result, submission, box, timeout, notebook_timeout, partial, start):
+    """Grade a notebook without its reference solution: only its visible checks, whose expected
+    values the generated exercise notebook holds (metadata ``nnlib.expected``). Self-study only:
+    the student could edit those values; the hidden checks need the reference and are not run."""
+    try:
+        table = ex.exercise_cells(submission, where=str(result.submission), markers=False)
+    except ValueError as exc:
+        raise GradingError(f"cannot self-check {result.submission}: {exc}") from None
+    expected = {}
+    hidden = 0
+    for name, entry in table.items():
+        hidden += sum(1 for _, _, h in entry["checks"] if h)
+        entry["checks"] = [(i, p, h) for i, p, h in entry["checks"] if not h]
+        for i, _, _ in entry["checks"]:
+            values = _meta(submission["cells"][i]).get("expected")
+            expected[i] = [(k, v) for k, v in values if isinstance(k, str)] if isinstance(values, list) else []
+        entry["points"] = sum(p for _, p, _ in entry["checks"])
+    table = {name: e for name, e in table.items() if e["checks"]}
+    if not table:
+        raise GradingError(f"no reference solution for {result.submission}, and it has no visible checks to run")
+    answers = {i: ex.source_of(submission["cells"][i]) for e in table.values() for i in e["answers"]}
+    forbidden = forbidden_helpers(submission, table)
+    try:
+        library = guard_mod.library_without(forbidden)
+    except ValueError:
+        library = None
+    plan, run, killed, notes = run_with_reruns(submission, table, answers, forbidden, library, box, timeout,
+                                               notebook_timeout)
+    result.exercises = score(submission, table, plan, run.records, killed, timeout, set(), expected, partial)
+    result.self_check = True
+    notes.insert(0, "self-check without the reference solution: only the visible checks ran, against the "
+                    "values stored in this notebook; the hidden checks (on other inputs) need the reference "
+                    "(solutions/ of the repository, or --reference)")
+    result.note = "; ".join(notes)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -659,8 +723,12 @@ def format_result(result):
     if result.error:
         lines.append(f"  cannot grade: {result.error}")
         return "\n".join(lines)
-    lines.append(f"  reference: {result.reference} ({len(result.exercises)} exercises, "
-                 f"per-cell timeout {result.timeout:g} s)")
+    if result.self_check:
+        lines.append(f"  self-check: {len(result.exercises)} exercises, visible checks only (per-cell timeout "
+                     f"{result.timeout:g} s)")
+    else:
+        lines.append(f"  reference: {result.reference} ({len(result.exercises)} exercises, "
+                     f"per-cell timeout {result.timeout:g} s)")
     if result.note:
         lines.append(f"  note: {result.note}")
     lines.append("")
@@ -680,7 +748,8 @@ def format_result(result):
         lines += [pad + line for line in failure_lines(e)]
     lines.append(f"  {'-' * width}  {'-' * pwidth}")
     lines.append(f"  {'total'.ljust(width)}  {f'{_fmt(result.total)}/{_fmt(result.max_total)}'.rjust(pwidth)}"
-                 + ("  full marks" if result.full_marks else ""))
+                 + ("  full marks" if result.full_marks else "")
+                 + ("  (visible checks only: the hidden ones need the reference)" if result.self_check else ""))
     lines.append(f"  graded in {result.seconds:.1f} s; {result.sandbox}")
     return "\n".join(lines)
 
@@ -738,7 +807,9 @@ def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS
             results.append(r)
             if out is not None:
                 status = f"cannot grade: {r.error}" if r.error else f"{_fmt(r.total)}/{_fmt(r.max_total)}"
-                print(f"{Path(path).name}: {status} ({r.seconds:.1f} s)", file=out)
+                from .report import display_name
+
+                print(f"{display_name(path)}: {status} ({r.seconds:.1f} s)", file=out)
             if progress is not None:
                 progress(list(results))
     except KeyboardInterrupt:
@@ -770,38 +841,136 @@ def kill_all_kernels():
         kernel.kill_process()  # each worker thread then closes its own kernel's sockets
 
 
+#: what the fallback (no bubblewrap) protects and what it does not, said wherever it is used
+FALLBACK_LIMITS = (
+    "without bubblewrap the kernel runs on the host file system: it can read every file its user can "
+    "read (a private reference readable by that user included), write where that user can write "
+    "(the working folder is on the host disk, so only the per-file size limit holds), and the "
+    "original nnlib sources (forbidden helpers included) stay readable; still in place: a clean "
+    "environment, resource limits where the platform has them, an unprivileged uid when the grader "
+    "is root and setpriv works, no network when unshare works, and verdicts made outside the kernel"
+)
+
+
+def refuse_unsandboxed(box, accept_risk, why):
+    """Raise GradingError when ``box`` does not isolate the kernel and the risk was not accepted."""
+    if box.mode == "bwrap" or accept_risk:
+        return
+    raise GradingError(
+        f"{why} needs a sandbox that keeps each kernel away from the grader's files, and bubblewrap "
+        f"is not usable here ({box.note}). Install it (Debian/Ubuntu: sudo apt-get install bubblewrap; "
+        "Fedora: sudo dnf install bubblewrap; Arch: sudo pacman -S bubblewrap) and run again, or grade "
+        "anyway with --accept-unsandboxed-risk: " + FALLBACK_LIMITS + ".")
+
+
+def is_private_reference(reference=None, solutions_dir=None):
+    """Is the reference given on the command line other than the public solutions/ of this repository?"""
+    public = (ex.default_root() / "solutions").resolve()
+    if solutions_dir is not None and Path(solutions_dir).resolve() != public:
+        return True
+    return reference is not None and Path(reference).resolve().parent != public
+
+
+def class_entries(folder, skip=()):
+    """Every entry of the class folder (sorted), except ``skip`` (the CSV and feedback folder)
+    and hidden files: each gets a row, graded or saying why not."""
+    skip = {Path(p).resolve() for p in skip}
+    entries = []
+    for entry in sorted(Path(folder).iterdir(), key=lambda p: os.fsencode(p.name)):
+        if entry.name.startswith(".") or entry.resolve() in skip:
+            continue
+        entries.append(entry)
+    return entries
+
+
+def _write_or_report(what, write, out):
+    """Run ``write()``; an OSError is printed (what was not written and why), never raised."""
+    try:
+        write()
+        return True
+    except OSError as exc:
+        print(f"error: could not write {what}: {exc}", file=sys.stderr)
+        if out is not None and out is not sys.stdout:
+            print(f"error: could not write {what}: {exc}", file=out)
+        return False
+
+
 def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS,
                 solutions_dir=None, out=sys.stdout, notebook_timeout=DEFAULT_NOTEBOOK_TIMEOUT, partial=False,
-                feedback=True, sandbox=None):
-    """Grade every notebook in a folder, ``jobs`` at a time; write one CSV row per file.
+                feedback=True, sandbox=None, accept_risk=False):
+    """Grade every notebook in a folder, ``jobs`` at a time; write one CSV row per entry.
 
     Columns: student (the file name), exercise_set, one per exercise (points earned), total, max,
-    note (why a notebook could not be graded, or which exercises failed and why). When the folder
-    mixes exercise sets, exercise columns are named ``set:exercise``. The CSV (and the feedback
-    files, ``<csv stem>_feedback/<student>.md``) are written atomically after every kernel is gone.
-    """
-    from .report import write_csv, write_feedback
+    note (why a notebook could not be (fully) graded, or which exercises failed and why). When the
+    folder mixes exercise sets, exercise columns are named ``set:exercise``. Every entry of the
+    folder gets a row (a file that is not a .ipynb, a directory, a name that is not UTF-8: a row
+    saying why). The CSV (and the feedback files, ``<csv stem>_feedback/<student>.md``) are written
+    atomically after every kernel is gone; if the CSV cannot be written where asked, it is written
+    to the current folder or the temporary folder and the error says where.
 
-    paths = sorted(p for p in Path(folder).glob("*.ipynb") if p.is_file() or p.exists() or p.is_symlink())
-    if not paths:
-        raise GradingError(f"no .ipynb files in {folder}")
+    Class mode grades with a private reference: it refuses to run without bubblewrap unless
+    ``accept_risk`` (``--accept-unsandboxed-risk``) says to (see :data:`FALLBACK_LIMITS`).
+    """
+    from .report import display_name, write_csv, write_feedback
+
+    box = sandbox or detect()
+    refuse_unsandboxed(box, accept_risk, "class mode (grading with a private reference)")
+    if not Path(folder).is_dir():
+        raise GradingError(f"{folder} is not a folder")
+    feedback_dir = Path(csv_path).with_name(Path(csv_path).stem + "_feedback")
+    entries = class_entries(folder, skip=(csv_path, feedback_dir))
+    if not entries:
+        raise GradingError(f"no files in {folder}")
+    paths, skipped = [], {}
+    for entry in entries:
+        if not entry.name.endswith(".ipynb"):
+            skipped[entry] = "not graded: not a notebook (the file name does not end in .ipynb)"
+        elif entry.is_dir() and not entry.is_symlink():
+            skipped[entry] = "not graded: a folder, not a notebook file"
+        else:
+            paths.append(entry)
+
+    def rows(done):
+        results = {r.submission: r for r in done}
+        out_rows = []
+        for entry in entries:
+            if entry in skipped:
+                out_rows.append(GradeResult(submission=entry, error=skipped[entry]))
+            else:
+                out_rows.append(results.get(entry) or GradeResult(
+                    submission=entry, error="not graded: the grading run was killed before it"))
+        return out_rows
+
+    written = [csv_path]
+
     def provisional(done):
         # Written before and during the run, so that even a grader killed with SIGKILL (which no
         # handler can catch) leaves one row per submission; the final CSV replaces it below.
-        rest = [GradeResult(submission=Path(p), error="not graded: the grading run was killed before it")
-                for p in paths[len(done):]]
-        write_csv(done + rest, csv_path)
+        _write_or_report(f"the provisional CSV {csv_path}", lambda: write_csv(rows(done), csv_path), None)
 
     provisional([])
     results = grade_many(paths, reference, timeout, jobs, solutions_dir, out=out,
-                         notebook_timeout=notebook_timeout, partial=partial, sandbox=sandbox,
+                         notebook_timeout=notebook_timeout, partial=partial, sandbox=box,
                          progress=provisional)
     kill_all_kernels()
-    write_csv(results, csv_path)
+    final = rows(results)
+    if not _write_or_report(f"the CSV {csv_path}", lambda: write_csv(final, csv_path), out):
+        import tempfile
+
+        for folder_ in (Path.cwd(), Path(tempfile.gettempdir())):
+            fallback = folder_ / f"nnlib-grade-scores-{os.getpid()}.csv"
+            if _write_or_report(f"the CSV {fallback}", lambda: write_csv(final, fallback), out):
+                print(f"error: the CSV was written to {fallback} instead of {csv_path}", file=sys.stderr)
+                written[0] = fallback
+                break
+        else:
+            raise GradingError(f"the CSV could not be written to {csv_path} nor to a fallback folder")
     if feedback:
-        write_feedback(results, Path(csv_path).with_name(Path(csv_path).stem + "_feedback"))
-    print(f"wrote {csv_path} ({len(results)} notebooks)", file=out)
-    return results
+        _write_or_report(f"the feedback files in {feedback_dir}", lambda: write_feedback(final, feedback_dir), out)
+    print(f"wrote {written[0]} ({len(final)} rows)", file=out)
+    for entry in skipped:
+        print(f"{display_name(entry)}: {skipped[entry]}", file=out)
+    return final
 
 
 def _sigterm(signum, frame):
@@ -832,6 +1001,9 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="class mode: notebooks graded at once")
     parser.add_argument("--partial", action="store_true", help="give the points of each passed check")
     parser.add_argument("--no-feedback", action="store_true", help="class mode: no per-student feedback files")
+    parser.add_argument("--accept-unsandboxed-risk", action="store_true",
+                        help="grade with a private reference even without bubblewrap (the kernel can then read "
+                             "what the grader's user can read; see the message printed without this flag)")
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error(f"--timeout and --notebook-timeout must be positive, got {args.timeout:g}, "
@@ -844,13 +1016,19 @@ def main(argv=None):
         try:
             grade_class(args.folder, args.csv, args.reference, args.timeout, args.jobs, args.solutions,
                         notebook_timeout=args.notebook_timeout, partial=args.partial,
-                        feedback=not args.no_feedback)
+                        feedback=not args.no_feedback, accept_risk=args.accept_unsandboxed_risk)
         except GradingError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
     if not args.notebooks:
         parser.error("give a notebook to grade, e.g. exercises/05_backpropagation.ipynb")
+    if is_private_reference(args.reference, args.solutions):
+        try:
+            refuse_unsandboxed(detect(), args.accept_unsandboxed_risk, "grading with a private reference")
+        except GradingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     status = 0
     for path in args.notebooks:
         result = grade_notebook(path, args.reference, args.timeout, args.solutions, args.notebook_timeout,

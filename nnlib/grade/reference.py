@@ -19,6 +19,7 @@ from .guard import library_digest
 
 _memory = {}
 _lock = threading.Lock()
+_computing = {}  # key -> lock held while one thread runs that reference (the others wait for it)
 
 #: bump when the format of a cached entry changes
 CACHE_VERSION = 1
@@ -60,6 +61,15 @@ def expected_reports(reference_path, plan, run_plan, forbidden):
     with _lock:
         if key in _memory:
             return _memory[key]
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:
+        with _lock:
+            if key in _memory:
+                return _memory[key]
+        return _expected_reports(key, reference_path, plan, run_plan)
+
+
+def _expected_reports(key, reference_path, plan, run_plan):
     folder = cache_dir()
     file = folder / f"{key}.json" if folder else None
     if file is not None and file.is_file():

@@ -16,6 +16,20 @@ def _fmt(points):
     return f"{points:g}"
 
 
+def display_name(path):
+    """A file name as text that can always be written: bytes that are not UTF-8 (a submission
+    unpacked from an archive made elsewhere) are shown as \\xNN escapes."""
+    name = Path(path).name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def feedback_file_name(path):
+    """The feedback file's name for a submission: its display name, made safe for any file system."""
+    stem = display_name(path)
+    stem = stem[:-len(".ipynb")] if stem.endswith(".ipynb") else stem
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem) + ".md"
+
+
 def atomic_write(path, text):
     """Write ``text`` to ``path`` through a temporary file and os.replace."""
     path = Path(path)
@@ -60,7 +74,7 @@ def csv_text(results):
         row = dict.fromkeys(columns, "")
         for e in r.exercises:
             row[f"{r.exercise_set}:{e.name}" if prefix else e.name] = _fmt(e.points)
-        writer.writerow([r.submission.name, r.exercise_set, *row.values(), _fmt(r.total), _fmt(r.max_total),
+        writer.writerow([display_name(r.submission), r.exercise_set, *row.values(), _fmt(r.total), _fmt(r.max_total),
                          note_of(r)])
     return buffer.getvalue()
 
@@ -71,7 +85,7 @@ def write_csv(results, csv_path):
 
 def feedback_markdown(result):
     """A student's feedback: the total, then per exercise what passed, what failed and why, a hint."""
-    lines = [f"# Feedback: {result.submission.name}", ""]
+    lines = [f"# Feedback: {display_name(result.submission)}", ""]
     if result.error:
         lines += [f"This notebook could not be graded: {result.error}", ""]
         return "\n".join(lines)
@@ -82,22 +96,14 @@ def feedback_markdown(result):
         status = "passed" if e.passed else "not passed"
         lines.append(f"## {e.name}: {_fmt(e.points)}/{_fmt(e.max_points)} ({status})")
         lines.append("")
-        for i, c in enumerate(e.checks, start=1):
+        for c in e.checks:
             kind = "hidden check" if c.hidden else "visible check"
-            verdict = "passed" if c.passed else "failed"
-            extra = ""
-            if not c.passed and c.error:
-                extra = f": raised `{c.error}: {c.error_message}`"
-            elif not c.passed and c.message and c.message != "the output differs from the reference":
-                extra = f": {c.message}"
             plural = "s" if c.points != 1 else ""
-            lines.append(f"- check {i} ({kind}, {_fmt(c.points)} point{plural}): {verdict}{extra}")
+            lines.append(f"- {kind} ({_fmt(c.points)} point{plural}): {'passed' if c.passed else 'failed'}")
         if not e.passed:
-            lines += ["", f"Why: {e.reason}."]
-            if e.expected is not None:
-                lines += ["", "```", f"expected: {e.expected}", f"actual:   {e.actual}", "```"]
-            if e.hint:
-                lines += ["", f"Hint: {e.hint}"]
+            from .grader import failure_lines
+
+            lines += ["", "```"] + failure_lines(e) + ["```"]
         if e.forbidden:
             lines += ["", "Not available to this answer: " + ", ".join(f"`{f}`" for f in e.forbidden)]
         lines.append("")
@@ -107,4 +113,4 @@ def feedback_markdown(result):
 def write_feedback(results, folder):
     """One Markdown file per student in ``folder`` (named after the submission)."""
     for r in results:
-        atomic_write(Path(folder) / f"{r.submission.stem}.md", feedback_markdown(r))
+        atomic_write(Path(folder) / feedback_file_name(r.submission), feedback_markdown(r))
