@@ -357,3 +357,50 @@ def test_a_value_answer_has_no_visible_check(stem):
         if used & names.get(ex.exercise_name(cell), set()):
             visible.append((index, ex.exercise_name(cell), sorted(used & names[ex.exercise_name(cell)])))
     assert not visible, f"{stem}: visible checks of answers given as values: {visible}"
+
+
+#: checked values that may also appear in the chapter: a threshold check, not an answer to copy
+PRINTED_ALLOWED = {("11_training_in_practice", "test accuracy")}
+
+
+def _numbers(data):
+    if type(data) in (int, float):
+        yield float(data)
+    elif type(data) is dict:
+        for key in ("list", "set"):
+            for item in data.get(key, []):
+                yield from _numbers(item)
+        if "array" in data:
+            yield from (float(x) for x in data["array"]["data"] if type(x) in (int, float))
+
+
+def chapter_text(stem):
+    """Every markdown cell and printed output of the chapter, as one text."""
+    parts = []
+    for cell in notebook(stem, "book")["cells"]:
+        parts.append(ex.source_of(cell) if cell.get("cell_type") == "markdown" else "")
+        for out in cell.get("outputs", []):
+            text = out.get("text") or out.get("data", {}).get("text/plain", "")
+            parts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("stem", [s for s in SETS if s in CHAPTERS])
+def test_no_checked_answer_is_printed_in_the_chapter(stem):
+    # a number with four or more significant digits that a check expects, found in the chapter's
+    # text or outputs, means the exercise can be answered by reading the chapter
+    text = chapter_text(stem)
+    found = []
+    for index, cell in enumerate(notebook(stem)["cells"]):
+        if ex.cell_role(cell) not in ("check", "hidden"):
+            continue
+        for key, value in stored_reports(cell).items():
+            if (stem, key) in PRINTED_ALLOWED:
+                continue
+            for x in _numbers(value):
+                for form in (f"{x:.6f}", f"{x:.4f}", f"{x:.6g}"):
+                    digits = re.sub(r"[^0-9]", "", form).strip("0")
+                    if len(digits) >= 4 and re.search(rf"(?<![0-9]){re.escape(form)}(?![0-9])", text):
+                        found.append((index, key, form))
+                        break
+    assert not found, f"{stem}: checked values printed in the chapter: {found}"
