@@ -148,8 +148,10 @@ def exercise_cells(nb, where="notebook", markers=True):
     hidden), ...], "points": total}}``, indices into ``nb["cells"]``. The points of an
     exercise are the sum over its check cells (and its answer cells, if an author put
     points there). ``markers=False`` accepts answer cells without the solution markers (a
-    student's filled-in notebook, for self-checking). Raises ValueError when a tagged cell has no exercise name, an
-    exercise has no answer or no check cell, or an answer cell lacks its markers.
+    student's filled-in notebook, for self-checking) and exercises without a check cell (in a student's
+    notebook an exercise checked only by the grader, such as a prediction, has none). Raises ValueError when
+    a tagged cell has no exercise name, an exercise has no answer or (with markers) no check cell, or an
+    answer cell lacks its markers.
     """
     table = {}
     for i, cell in enumerate(nb["cells"]):
@@ -171,7 +173,7 @@ def exercise_cells(nb, where="notebook", markers=True):
     for name, entry in table.items():
         if not entry["answers"]:
             raise ValueError(f"{where}: exercise {name!r} has check cells but no answer cell")
-        if not entry["checks"]:
+        if not entry["checks"] and markers:
             raise ValueError(f"{where}: exercise {name!r} has an answer cell but no check cell")
     return table
 
