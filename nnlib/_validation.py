@@ -185,3 +185,91 @@ def check_rng(owner, rng):
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"{owner}: rng must be a numpy Generator such as np.random.default_rng(0), "
                         f"got {_type_name(rng)}")
+
+
+def layer_width(owner, name, value):
+    """Return ``value`` as an int after checking that it is an integer >= 1 (a layer's width)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{owner}: {name} must be a positive integer, got {value!r} ({_type_name(value)})")
+    if value < 1:
+        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def non_negative_number(owner, name, value):
+    """Return ``value`` as a float after checking that it is a finite number >= 0."""
+    number = finite_number(owner, name, value)
+    if number < 0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
+    return number
+
+
+def one_of(owner, name, value, options):
+    """Return ``value`` after checking that it is one of ``options`` (two or more strings)."""
+    if not isinstance(value, str) or value not in options:
+        allowed = ", ".join(repr(o) for o in options[:-1]) + f" or {options[-1]!r}"
+        raise ValueError(f"{owner}: {name} must be {allowed}, got {value!r}")
+    return value
+
+
+def optional_name(owner, name):
+    """Refuse a name that is neither None nor a string."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"{owner}: name must be a string, got {_type_name(name)}")
+    return name
+
+
+def forward_done(owner, cached):
+    """Refuse a backward pass before any forward pass (``cached`` is what forward keeps)."""
+    if cached is None:
+        raise RuntimeError(f"{owner}: backward() called before forward()")
+
+
+def output_gradient(owner, grad_output, expected_shape):
+    """dL/d(output) as a finite float64 array of exactly the output's shape."""
+    if not isinstance(grad_output, np.ndarray):
+        raise TypeError(f"{owner}: grad_output must be a numpy array, got {_type_name(grad_output)}")
+    if grad_output.shape != expected_shape:
+        raise ValueError(
+            f"{owner}: grad_output must have the output's shape {expected_shape}, got {grad_output.shape}"
+        )
+    if grad_output.dtype != np.float64:
+        if grad_output.dtype.kind not in "fiub":
+            raise TypeError(f"{owner}: grad_output must hold real numbers, got dtype {grad_output.dtype}")
+        grad_output = grad_output.astype(np.float64)
+    if not all_finite(grad_output):
+        raise ValueError(f"{owner}: grad_output contains NaN or inf values")
+    return grad_output
+
+
+def weight_matrix(owner, weights, shape):
+    """``weights`` as a finite float64 array of exactly ``shape`` = (n_in, n_out)."""
+    weights = real_array(owner, "weights", weights)
+    if weights.shape != shape:
+        raise ValueError(f"{owner}: weights must have shape (n_in, n_out) = {shape}, got {weights.shape}")
+    return weights
+
+
+def bias_row(owner, bias, n_out):
+    """``bias`` as a finite float64 row (1, n_out); None gives zeros, and (n_out,) is taken as a row
+    (a 1-D bias is unambiguous: one value per unit)."""
+    if bias is None:
+        return np.zeros((1, n_out))
+    bias = real_array(owner, "bias", bias)
+    if bias.shape == (n_out,):
+        bias = bias.reshape(1, n_out)
+    if bias.shape != (1, n_out):
+        raise ValueError(f"{owner}: bias must have shape (1, {n_out}) or ({n_out},), got {bias.shape}")
+    return bias
+
+
+def instance_with(owner, name, obj, needs, kind=None):
+    """Refuse a class where an instance is needed (``BCE`` for ``BCE()``), and an object that lacks
+    the methods ``needs``; ``kind`` names what was expected (default: "an nnlib <name>")."""
+    if isinstance(obj, type):
+        raise TypeError(f"{owner}: {name} must be an instance, got the class {obj.__name__}; "
+                        f"call it: {obj.__name__}(...)")
+    if not all(hasattr(obj, attr) for attr in needs):
+        raise TypeError(f"{owner}: {name} must be {kind or 'an nnlib ' + name} (with {', '.join(needs)}), "
+                        f"got {_type_name(obj)}")
+    return obj

@@ -9,6 +9,8 @@ The layer classes that use these in a network live in ``nnlib.layers``.
 
 import numpy as np
 
+from ._validation import all_finite
+
 
 def _real(owner, z):
     """z as a float64 array, refusing what is not a real number (None, strings, complex) and NaN.
@@ -38,6 +40,19 @@ def _nonempty_rows(owner, z):
     if z.ndim == 0 or z.shape[-1] == 0:
         raise ValueError(f"{owner}: z must have at least one entry along its last axis, got shape {z.shape}")
     return z
+
+
+def _finite_row_max(owner, z):
+    """The largest entry of each row (last axis), which must be finite: a row holding +inf has
+    no softmax (inf / inf), and a row of -inf only has none either (0 / 0)."""
+    top = z.max(axis=-1, keepdims=True)
+    if not all_finite(top):
+        first = tuple(np.argwhere(~np.isfinite(top))[0])
+        row = f" (row {first[0] if len(first) == 2 else first[:-1]})" if len(first) > 1 else ""
+        what = "holds +inf" if top[first] > 0 else "has only -inf entries"
+        raise ValueError(f"{owner}: each row of z must hold a finite entry and no +inf (else softmax is "
+                         f"undefined), got z{row} that {what}; clip the logits, or find where they overflowed")
+    return top
 
 
 def sigmoid(z):
@@ -135,8 +150,12 @@ def softmax(z):
 
     Subtracting max(z) first changes nothing mathematically (the factor e^{-max}
     cancels) but keeps every exponent <= 0, so softmax(1000, 1001, 1002) works.
+    -inf entries get probability 0; a row holding +inf, or only -inf, raises a ValueError
+    (its softmax is undefined, and would otherwise come out as NaN).
     """
-    return softmax_unguarded(_nonempty_rows("softmax", _real("softmax", z)))
+    z = _nonempty_rows("softmax", _real("softmax", z))
+    _finite_row_max("softmax", z)
+    return softmax_unguarded(z)
 
 
 def softmax_unguarded(z):
@@ -150,10 +169,11 @@ def log_softmax(z):
     """log softmax(z)_i = z_i - log sum_j e^{z_j}, by the log-sum-exp trick.
 
     Taking log(softmax(z)) instead would give log(0) = -inf for a very
-    unlikely class; this form stays finite.
+    unlikely class; this form stays finite. A -inf entry gives -inf; a row holding +inf,
+    or only -inf, raises a ValueError, as in ``softmax``.
     """
     z = _nonempty_rows("log_softmax", _real("log_softmax", z))
-    shifted = z - z.max(axis=-1, keepdims=True)
+    shifted = z - _finite_row_max("log_softmax", z)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 

@@ -40,10 +40,6 @@ def boolean_function(index):
     return BOOLEAN_INPUTS.copy(), np.array(bits, dtype=np.float64).reshape(-1, 1)
 
 
-def _check_rng(name, rng):
-    check_rng(name, rng)
-
-
 def _check_args(name, n, rng, **amounts):
     """n a positive integer, rng a Generator, every amount (noise, factor, turns) a number in
     [0, 1e6] (beyond that the points' coordinates or angles lose all meaning)."""
@@ -66,8 +62,12 @@ def xor_blobs(n, rng, noise=0.15):
 
 
 def circles(n, rng, noise=0.1, factor=0.5):
-    """Two concentric rings: the inner one (radius ``factor``) is class 1."""
+    """Two concentric rings: the outer one has radius 1, the inner one (class 1) radius ``factor``,
+    a number in (0, 1)."""
     n = _check_args("circles", n, rng, noise=noise, factor=factor)
+    if not 0 < factor < 1:
+        raise ValueError(f"circles: factor (the inner ring's radius, the outer one's being 1) must be "
+                         f"in (0, 1), got {factor}")
     labels = rng.integers(0, 2, size=n)
     angles = rng.uniform(0, 2 * np.pi, size=n)
     radius = np.where(labels == 1, factor, 1.0)

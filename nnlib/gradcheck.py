@@ -27,7 +27,7 @@ import contextlib
 
 import numpy as np
 
-from ._validation import positive_number, real_array, same_shape
+from ._validation import check_rng, instance_with, positive_number, real_array, same_shape
 
 #: the step and tolerance of the policy above
 STEP = 1e-6
@@ -47,13 +47,10 @@ def numerical_gradient(f, x, h=STEP):
 
     x is perturbed in place, one entry at a time, and restored; f takes no
     arguments and reads x (so x can be a layer's weight array). x must therefore be a
-    float64 array: an integer array would round x + h back to x, a float32 one lose h.
+    writeable float64 array: an integer array would round x + h back to x, a float32 one lose h.
+    f must return one number (a 0-d array or a float), the loss.
     """
-    if not callable(f):
-        raise TypeError(f"numerical_gradient: f must be a function of no arguments, got {type(f).__name__}")
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError("numerical_gradient: x must be a float64 numpy array (it is perturbed in place), "
-                        f"got {getattr(x, 'dtype', type(x).__name__)}")
+    _check_perturbable(f, x)
     h = positive_number("numerical_gradient", "step h", h)
     grad = np.zeros_like(x, dtype=np.float64)
     for i in np.ndindex(x.shape):
@@ -63,8 +60,33 @@ def numerical_gradient(f, x, h=STEP):
         x[i] = original - h
         f_minus = f()
         x[i] = original
-        grad[i] = (f_plus - f_minus) / (2.0 * h)
+        grad[i] = (_number(f_plus) - _number(f_minus)) / (2.0 * h)
     return grad
+
+
+def _check_perturbable(f, x):
+    """f a function, x an array it can perturb in place: float64 and writeable."""
+    if not callable(f):
+        raise TypeError(f"numerical_gradient: f must be a function of no arguments, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError("numerical_gradient: x must be a float64 numpy array (it is perturbed in place), "
+                        f"got {getattr(x, 'dtype', type(x).__name__)}")
+    if not x.flags.writeable:
+        raise ValueError("numerical_gradient: x must be a writeable array (it is perturbed in place and "
+                         "restored), got a read-only one; pass a copy, np.array(x), that f reads")
+
+
+def _number(value):
+    """What f() returned, as a float: a loss is one number, not an array to be summed or broadcast."""
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0:
+            raise ValueError(f"numerical_gradient: f must return one number (the loss), got an array of "
+                             f"shape {value.shape}; sum or average it inside f")
+        if value.dtype.kind not in "fiu":
+            raise TypeError(f"numerical_gradient: f must return a real number, got dtype {value.dtype}")
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"numerical_gradient: f must return a number (the loss), got {type(value).__name__}")
+    return float(value)
 
 
 @contextlib.contextmanager
@@ -101,7 +123,10 @@ def check_network(net, loss, X, Y, h=STEP):
     would repeat (two layers both called "Dense(4->4)") get the layer's place in ``net.layers``
     appended, " [layer 2]" or " [layer 3.0]" (the first layer inside the block at index 3),
     so that no parameter's error is lost. Dropout masks are held fixed, at any depth.
+    For a single layer use ``check_layer``.
     """
+    _check_network_and_loss(net, loss)
+
     def objective():
         return loss(net.forward(X), Y)
 
@@ -115,6 +140,16 @@ def check_network(net, loss, X, Y, h=STEP):
             numeric = numerical_gradient(objective, p.value, h)
             errors[names[id(p)]] = relative_error(grad, numeric)
     return errors
+
+
+def _check_network_and_loss(net, loss):
+    """A network with a list of layers (not one layer) and a loss instance (not its class)."""
+    instance_with("check_network", "net", net, ("forward", "backward", "parameters"))
+    if not isinstance(getattr(net, "layers", None), list):
+        raise TypeError(f"check_network: net must be a network with a list of layers such as "
+                        f"Sequential([...]), got {type(net).__name__}; for one layer use "
+                        "check_layer(layer, X, rng)")
+    instance_with("check_network", "loss", loss, ("gradient",))
 
 
 def _parameter_names(layers, parameters, qualified=True):
@@ -141,8 +176,7 @@ def check_layer(layer, X, rng, h=STEP):
     share parameter names, a repeated name gets its layer's index in the block, "W [layer 0]".
     """
     X = np.array(real_array("check_layer", "X", X))  # a copy, perturbed in place
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"check_layer: rng must be a numpy Generator, got {type(rng).__name__}")
+    check_rng("check_layer", rng)
     inner = getattr(layer, "layers", None)
     names = _parameter_names(inner if isinstance(inner, list) else [layer], layer.parameters(), qualified=False)
     with _fixed_dropout_masks([layer]):
@@ -162,6 +196,7 @@ def check_layer(layer, X, rng, h=STEP):
 
 def check_loss(loss, prediction, target, h=STEP):
     """Relative error of ``loss.gradient`` against finite differences in the prediction."""
+    instance_with("check_loss", "loss", loss, ("gradient",))
     prediction = np.array(prediction, dtype=np.float64)
     numeric = numerical_gradient(lambda: loss(prediction, target), prediction, h)
     return relative_error(loss.gradient(prediction, target), numeric)

@@ -5,10 +5,12 @@ Xavier/Glorot keeps the variance of activations roughly constant through
 sigmoid/tanh layers, He does the same for ReLU layers (which zero half their inputs).
 """
 
+import inspect
+
 import numpy as np
 
 from ._validation import check_rng as _check_rng
-from ._validation import finite_number, positive_number
+from ._validation import finite_number, positive_number, real_array
 
 
 def _check_shape(name, shape):
@@ -98,3 +100,33 @@ INITIALIZERS = {
     "he": he_normal,
     "he_normal": he_normal,
 }
+
+
+def initial_weights(owner, init, shape, rng):
+    """The weights ``init`` draws for a layer ``owner`` of this ``shape``, checked: ``init`` is a
+    name in ``INITIALIZERS`` or a function ``init(shape, rng)``, and what it returns is finite."""
+    function = INITIALIZERS.get(init, init) if isinstance(init, str) else init
+    if not callable(function) or isinstance(function, type):
+        raise ValueError(f"{owner}: init must be one of {sorted(INITIALIZERS)} or a function "
+                         f"init(shape, rng), got {init!r}")
+    name = getattr(function, "__name__", function)
+    if getattr(function, "is_factory", False):
+        raise TypeError(f"{owner}: init={name} makes initialisers; call it first, for example init={name}(...)")
+    if needs_rng(function) and rng is None:
+        raise TypeError(f"{owner}: random init {init!r} needs rng=np.random.default_rng(seed)")
+    _takes_shape_and_rng(owner, function, name)
+    return real_array(owner, f"the weights init {name} made", function(shape, rng))
+
+
+def _takes_shape_and_rng(owner, function, name):
+    """Refuse a function that cannot be called as function(shape, rng) before calling it, so that a
+    TypeError raised inside it is not mistaken for a wrong signature."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # some builtins have no signature: let the call decide
+        return
+    try:
+        signature.bind((1, 1), None)
+    except TypeError:
+        raise TypeError(f"{owner}: init must be a function init(shape, rng) of two arguments, "
+                        f"got {name}{signature}") from None

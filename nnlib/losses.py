@@ -12,7 +12,7 @@ Shapes: prediction and target are (n_samples, n_outputs) and must match exactly
 
 import numpy as np
 
-from ._validation import _as_numeric_array, as_batch, boolean, positive_number, same_shape
+from ._validation import _as_numeric_array, as_batch, boolean, one_of, positive_number, same_shape
 from .activations import log_softmax, sigmoid, softmax
 
 #: predictions are clipped to [EPS, 1 - EPS] before a log, so log(0) never happens
@@ -20,7 +20,9 @@ EPS = 1e-12
 
 
 class Loss:
-    """Base class: subclasses implement ``_value`` and ``_gradient`` on checked arrays."""
+    """Base class: a loss maps a prediction P and a target Y, both (n, k), to one number L
+    (averaged or summed over the batch, as each subclass says); ``gradient`` returns dL/dP, of
+    P's shape (n, k). Subclasses implement ``_value`` and ``_gradient`` on checked arrays."""
 
     name = "Loss"
 
@@ -67,9 +69,7 @@ class MeanSquaredError(Loss):
     """
 
     def __init__(self, reduction="mean", half=False):
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"MeanSquaredError: reduction must be 'mean' or 'sum', got {reduction!r}")
-        self.reduction = reduction
+        self.reduction = one_of("MeanSquaredError", "reduction", reduction, ("mean", "sum"))
         self.half = boolean("MeanSquaredError", "half", half)
         self.name = f"MeanSquaredError(reduction={reduction!r}, half={self.half})"
 

@@ -5,7 +5,7 @@ Chapter 11 (``book/11_training_in_practice.ipynb``) uses them on the handwritten
 
 import numpy as np
 
-from ._validation import as_batch, positive_integer
+from ._validation import as_batch, finite_number, positive_integer
 
 
 def _labels(owner, name, labels):
@@ -23,10 +23,11 @@ def predicted_labels(scores, threshold=0.5):
     """Class predictions from a network's outputs ``scores`` (n, K).
 
     K > 1 (softmax probabilities or logits): the index of the largest score in each row.
-    K = 1 (a sigmoid probability): 1 where the score is >= ``threshold``, else 0.
+    K = 1 (a sigmoid probability): 1 where the score is >= ``threshold`` (a finite number), else 0.
     Returns integer labels (n,).
     """
     scores = as_batch("predicted_labels", "scores", scores)
+    threshold = finite_number("predicted_labels", "threshold", threshold)
     if scores.shape[1] == 1:
         return (scores[:, 0] >= threshold).astype(np.int64)
     return np.argmax(scores, axis=1).astype(np.int64)

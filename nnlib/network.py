@@ -8,11 +8,17 @@ dL/d(its output) into dL/d(its input) (the chain rule, chapter 5:
 import numpy as np
 
 from ._validation import as_batch, boolean
-from .layers import ACTIVATION_LAYERS, Dense, Layer
+from .layers import ACTIVATION_LAYERS, Dense, layer_list
 
 
 class Sequential:
-    """A stack of layers.
+    """A stack of layers f_1, ..., f_L, run forward in order (chapter 3) and backward in
+    reverse (chapter 5)::
+
+        A_0 = X (n, n_in),    A_l = f_l(A_{l-1}),    output A_L (n, n_out)
+        G_L = dL/dA_L,        G_{l-1} = dL/dA_{l-1} = f_l.backward(G_l)
+
+    Each ``backward`` on the way fills its layer's parameter gradients.
 
     >>> net = Sequential([Dense(2, 2, rng=rng), Sigmoid(), Dense(2, 1, rng=rng), Sigmoid()])
     >>> A = net.forward(X)               # X (n, 2) -> A (n, 1)
@@ -20,21 +26,7 @@ class Sequential:
     """
 
     def __init__(self, layers):
-        if isinstance(layers, Layer):
-            raise TypeError(f"Sequential: layers must be a list of layers, got one {type(layers).__name__}; "
-                            "pass [layer]")
-        try:
-            layers = list(layers)
-        except TypeError:
-            raise TypeError(f"Sequential: layers must be a list of layers, got {type(layers).__name__}") from None
-        if not layers:
-            raise ValueError("Sequential: needs at least one layer, got none")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(
-                    f"Sequential: layer {i} must be an nnlib Layer, got {type(layer).__name__}"
-                )
-        self.layers = layers
+        self.layers = layer_list("Sequential", layers)
         self._check_sizes_fit()
 
     def _check_sizes_fit(self):

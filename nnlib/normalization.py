@@ -23,19 +23,18 @@ so one sample's prediction does not depend on the others in its batch.
 
 import numpy as np
 
-from ._validation import as_batch, fraction, positive_number
+from ._validation import as_batch, forward_done, fraction, layer_width, output_gradient, positive_number
 from .layers import Layer
 from .parameter import Parameter
 
 
 class BatchNorm(Layer):
-    """Batch normalisation over the batch axis for inputs of shape (n, d)."""
+    """Batch normalisation over the batch axis for inputs X of shape (n, d), d = ``n_features``:
+    Y = gamma Xhat + beta with Xhat = (X - mu) / sqrt(var + eps) (the formulas above)."""
 
     def __init__(self, n_features, momentum=0.9, eps=1e-5, name=None):
         super().__init__(name or f"BatchNorm({n_features})")
-        if isinstance(n_features, bool) or not isinstance(n_features, (int, np.integer)) or n_features < 1:
-            raise ValueError(f"{self.name}: n_features must be a positive integer, got {n_features!r}")
-        self.n_features = int(n_features)
+        self.n_features = layer_width(self.name, "n_features", n_features)
         self.momentum = fraction(self.name, "momentum", momentum)
         self.eps = positive_number(self.name, "eps", eps)
         self.gamma = Parameter("gamma", np.ones((1, self.n_features)))
@@ -70,10 +69,9 @@ class BatchNorm(Layer):
         return self.gamma.value * X_hat + self.beta.value
 
     def backward(self, grad_output):
-        self._check_forward_done(self._cache)
+        forward_done(self.name, self._cache)
         X_hat, inv_std, training = self._cache
-        grad_output = self._check_grad(grad_output, X_hat.shape)
-        G = grad_output
+        G = output_gradient(self.name, grad_output, X_hat.shape)
         self.gamma.grad[...] = np.sum(G * X_hat, axis=0, keepdims=True)
         self.beta.grad[...] = np.sum(G, axis=0, keepdims=True)
         if not training:  # mean and var are constants in evaluation mode

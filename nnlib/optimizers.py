@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._validation import all_finite, all_finite_quiet, boolean, fraction, positive_number, real_array
+from ._validation import all_finite, all_finite_quiet, boolean, fraction, one_of, positive_number, real_array
 from .parameter import Parameter
 from .training import TrainingDivergedError
 
@@ -61,7 +61,8 @@ def _side_by_side(arrays):
 
 
 class Optimizer:
-    """Base class. Subclasses implement ``_update(w, g)`` on whole arrays.
+    """Base class: each ``step()`` updates every parameter w in place from its gradient g by the
+    subclass's rule, ``_update(w, g)`` (SGD: w <- w - eta g), with eta = ``lr``.
 
     The optimiser sees all its parameters as one vector ``w`` (and their gradients as
     ``g``), so one update is a handful of whole-vector operations however many layers
@@ -95,10 +96,19 @@ class Optimizer:
     def __init__(self, parameters, lr):
         name = type(self).__name__
         self.parameters = _parameter_list(name, parameters)
-        self.lr = positive_number(name, "learning rate lr", lr)
+        self.lr = lr  # checked by the property below
         self.t = 0  # steps taken
         self._size = sum(p.size for p in self.parameters)
         self._layout()
+
+    @property
+    def lr(self):
+        """The learning rate eta, a finite number > 0, checked also when set by hand (``opt.lr = 0.1``)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value):
+        self._lr = positive_number(type(self).__name__, "learning rate lr", value)
 
     def _layout(self):
         """Find the vectors w and g: views of the parameters if they are side by side, else copies."""
@@ -201,9 +211,7 @@ class Optimizer:
         if name.startswith("beta"):
             return fraction(owner, name, value)
         if name == "form":
-            if value not in ("average", "classic"):
-                raise ValueError(f"{owner}: form must be 'average' or 'classic', got {value!r}")
-            return value
+            return one_of(owner, "form", value, ("average", "classic"))
         return boolean(owner, name, value)  # bias_correction, eps_inside_sqrt
 
     # copy and pickle: the vectors w and g are views of the parameters, found again on arrival
@@ -241,9 +249,7 @@ class Momentum(Optimizer):
     def __init__(self, parameters, lr, beta=0.9, form="average"):
         super().__init__(parameters, lr)
         self.beta = fraction("Momentum", "beta", beta)
-        if form not in ("average", "classic"):
-            raise ValueError(f"Momentum: form must be 'average' or 'classic', got {form!r}")
-        self.form = form
+        self.form = one_of("Momentum", "form", form, ("average", "classic"))
         self.velocity = self._zeros()
 
     _state_names = ("velocity",)

@@ -75,7 +75,12 @@ class L2Regularized:
 
     @property
     def lr(self):
+        """The wrapped optimiser's learning rate (set through it, so it is checked the same way)."""
         return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value):
+        self.optimizer.lr = value
 
     def step(self):
         add_l2_gradient(self.optimizer.parameters, self.lam, self.include_bias)

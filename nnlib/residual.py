@@ -13,22 +13,17 @@ gradient down to zero the way a deep stack of sigmoid layers does.
 
 import numpy as np
 
-from ._validation import boolean
-from .layers import Layer
+from ._validation import boolean, forward_done, output_gradient
+from .layers import Layer, layer_list
 
 
 class Residual(Layer):
     """out = x + F(x), with F the given layers applied in order (x: (n, d) -> (n, d))."""
 
     def __init__(self, layers, name=None):
-        layers = list(layers.layers) if hasattr(layers, "layers") else list(layers)
-        super().__init__(name or "Residual(" + ", ".join(getattr(l, "name", "?") for l in layers) + ")")
-        if not layers:
-            raise ValueError(f"{self.name}: needs at least one layer, got none")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"{self.name}: layer {i} must be an nnlib Layer, got {type(layer).__name__}")
-        self.layers = layers
+        layers = list(layers.layers) if hasattr(layers, "layers") else layers  # a Sequential's layers
+        self.layers = layer_list(name or "Residual", layers)
+        super().__init__(name or "Residual(" + ", ".join(layer.name for layer in self.layers) + ")")
         self._shape = None
 
     @property
@@ -57,8 +52,8 @@ class Residual(Layer):
         return X + out
 
     def backward(self, grad_output):
-        self._check_forward_done(self._shape)
-        grad_output = self._check_grad(grad_output, self._shape)
+        forward_done(self.name, self._shape)
+        grad_output = output_gradient(self.name, grad_output, self._shape)
         grad = grad_output
         for layer in reversed(self.layers):
             grad = layer.backward(grad)

@@ -15,13 +15,9 @@ space to the box around the best few trials (widened a little), for the fine rou
 
 import numpy as np
 
+from ._validation import check_rng as _check_rng
+
 SCALES = ("log", "linear")
-
-
-def _check_rng(owner, rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{owner}: rng must be a numpy Generator such as np.random.default_rng(0), "
-                        f"got {type(rng).__name__}")
 
 
 def log_uniform(low, high, size, rng):

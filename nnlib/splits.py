@@ -8,7 +8,11 @@ million examples is still 10,000 examples, plenty for an estimate.
 Chapter 11 (``book/11_training_in_practice.ipynb``).
 """
 
+import math
+
 import numpy as np
+
+from ._validation import check_rng
 
 
 def split_sizes(n, fractions=(0.6, 0.2, 0.2)):
@@ -20,11 +24,7 @@ def split_sizes(n, fractions=(0.6, 0.2, 0.2)):
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"split_sizes: n must be a positive integer, got {n!r}")
-    fractions = tuple(float(f) for f in fractions)
-    if len(fractions) != 3 or min(fractions) < 0 or abs(sum(fractions) - 1.0) > 1e-9:
-        raise ValueError(
-            f"split_sizes: fractions must be three non-negative numbers summing to 1, got {fractions}"
-        )
+    fractions = _fractions(fractions)
     n_val = int(round(fractions[1] * n))
     n_test = int(round(fractions[2] * n))
     return int(n) - n_val - n_test, n_val, n_test
@@ -38,8 +38,7 @@ def train_val_test_split(X, y, rng, fractions=(0.6, 0.2, 0.2)):
     Returns ((X_train, y_train), (X_val, y_val), (X_test, y_test)); every row of
     the input lands in exactly one part.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"train_val_test_split: rng must be a numpy Generator, got {type(rng).__name__}")
+    check_rng("train_val_test_split", rng)
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2:
         raise ValueError(f"train_val_test_split: X must be 2-D (n_samples, n_features), got shape {X.shape}")
@@ -49,3 +48,18 @@ def train_val_test_split(X, y, rng, fractions=(0.6, 0.2, 0.2)):
     order = rng.permutation(X.shape[0])
     parts = np.split(order, [n_train, n_train + n_val])
     return tuple((X[idx], y[idx]) for idx in parts)
+
+
+def _fractions(fractions):
+    """Three finite non-negative numbers summing to 1 (within 1e-9), as floats."""
+    numbers = (int, float, np.integer, np.floating)
+    if (isinstance(fractions, (str, bytes)) or not hasattr(fractions, "__iter__")
+            or not all(isinstance(f, numbers) and not isinstance(f, (bool, np.bool_)) for f in fractions)):
+        raise TypeError(f"split_sizes: fractions must be three numbers such as (0.6, 0.2, 0.2), got {fractions!r}")
+    fractions = tuple(float(f) for f in fractions)
+    if (len(fractions) != 3 or not all(math.isfinite(f) for f in fractions) or min(fractions) < 0
+            or abs(sum(fractions) - 1.0) > 1e-9):
+        raise ValueError(
+            f"split_sizes: fractions must be three non-negative numbers summing to 1, got {fractions}"
+        )
+    return fractions

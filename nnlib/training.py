@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import NonFiniteError, as_batch, boolean, quiet
+from ._validation import NonFiniteError, as_batch, boolean, instance_with, quiet
+from .layers import Layer
 from .network import Sequential
 
 
@@ -55,16 +56,13 @@ def _check_targets(X, Y):
 
 
 def _check_parts(net, loss, optimizer):
-    """Clear errors for a class instead of an instance, a string, a missing call."""
-    for name, obj, needs in (("net", net, ("forward", "backward", "parameters")),
-                             ("loss", loss, ("value_and_gradient",)),
-                             ("optimizer", optimizer, ("step", "parameters"))):
-        if isinstance(obj, type):
-            raise TypeError(f"train: {name} must be an instance, got the class {obj.__name__}; "
-                            f"call it: {obj.__name__}(...)")
-        if not all(hasattr(obj, attr) for attr in needs):
-            raise TypeError(f"train: {name} must be an nnlib {name} (with {', '.join(needs)}), "
-                            f"got {type(obj).__name__}")
+    """Clear errors for a class instead of an instance, a string, a missing call, a lone layer."""
+    instance_with("train", "net", net, ("forward", "backward", "parameters"))
+    if isinstance(net, Layer):  # its backward has no input_gradient: one layer is not a network
+        raise TypeError(f"train: net must be a network, got one layer {net.name}; "
+                        "wrap it: Sequential([layer])")
+    instance_with("train", "loss", loss, ("value_and_gradient",))
+    instance_with("train", "optimizer", optimizer, ("step", "parameters"))
 
 
 def _check_optimizer_owns(net, optimizer):
@@ -145,25 +143,9 @@ def train(net, loss, optimizer, X, Y, *, epochs, batch_size=None, rng=None, shuf
     the parameters become NaN or inf, or the parameters' norm passes about 1.3e154; see
     ``train_step``), on any step including the last.
     """
-    _check_parts(net, loss, optimizer)
-    X = as_batch("train", "X", X)
-    Y = _check_targets(X, Y)
+    X, Y, batch_size, shuffle = _check_arguments(net, loss, optimizer, X, Y, epochs, batch_size, rng,
+                                                 shuffle, validation, callback)
     n = X.shape[0]
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"train: epochs must be a positive integer, got {epochs!r}")
-    shuffle = boolean("train", "shuffle", shuffle)
-    if validation is not None and not (isinstance(validation, (tuple, list)) and len(validation) == 2):
-        raise TypeError(f"train: validation must be a pair (X_val, Y_val), got {type(validation).__name__}"
-                        + (f" of shape {validation.shape}" if isinstance(validation, np.ndarray) else ""))
-    if callback is not None and not callable(callback):
-        raise TypeError(f"train: callback must be a function callback(epoch, history), got {callback!r}")
-    _check_optimizer_owns(net, optimizer)
-    batch_size = n if batch_size is None else batch_size
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
-        raise ValueError(f"train: batch_size must be an integer in 1..{n} or None, got {batch_size!r}")
-    if shuffle and batch_size < n and not isinstance(rng, np.random.Generator):
-        raise TypeError("train: shuffling needs rng=np.random.default_rng(seed) (or shuffle=False)")
-
     history = History()
     for epoch in range(epochs):
         order = rng.permutation(n) if shuffle and batch_size < n else None
@@ -184,3 +166,26 @@ def train(net, loss, optimizer, X, Y, *, epochs, batch_size=None, rng=None, shuf
         if callback is not None and callback(epoch, history):
             break
     return history
+
+
+def _check_arguments(net, loss, optimizer, X, Y, epochs, batch_size, rng, shuffle, validation, callback):
+    """train's arguments checked: returns X and Y as arrays, the batch size and the shuffle flag."""
+    _check_parts(net, loss, optimizer)
+    X = as_batch("train", "X", X)
+    Y = _check_targets(X, Y)
+    n = X.shape[0]
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"train: epochs must be a positive integer, got {epochs!r}")
+    shuffle = boolean("train", "shuffle", shuffle)
+    if validation is not None and not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise TypeError(f"train: validation must be a pair (X_val, Y_val), got {type(validation).__name__}"
+                        + (f" of shape {validation.shape}" if isinstance(validation, np.ndarray) else ""))
+    if callback is not None and not callable(callback):
+        raise TypeError(f"train: callback must be a function callback(epoch, history), got {callback!r}")
+    _check_optimizer_owns(net, optimizer)
+    batch_size = n if batch_size is None else batch_size
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= n:
+        raise ValueError(f"train: batch_size must be an integer in 1..{n} or None, got {batch_size!r}")
+    if shuffle and batch_size < n and not isinstance(rng, np.random.Generator):
+        raise TypeError("train: shuffling needs rng=np.random.default_rng(seed) (or shuffle=False)")
+    return X, Y, batch_size, shuffle

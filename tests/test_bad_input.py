@@ -524,3 +524,154 @@ def test_load_checks_the_network_before_the_file_and_refuses_a_non_dict_state(tm
     net = nn.mlp([2, 3, 1], rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="load: the saved state must be a dict of named arrays .*got list"):
         nn.serialization.load_state([1, 2], net)
+
+
+# --- issue 20: the bad inputs still without a clear answer ---------------------------------------
+
+@pytest.mark.parametrize("threshold, error, message", [
+    (np.nan, ValueError, "predicted_labels: threshold must be a finite number, got nan"),
+    ("0.5", TypeError, r"predicted_labels: threshold must be a number, got '0.5' \(str\)"),
+    (None, TypeError, r"predicted_labels: threshold must be a number, got None \(NoneType\)"),
+])
+def test_predicted_labels_refuses_a_threshold_that_is_not_a_finite_number(threshold, error, message):
+    with pytest.raises(error, match=message):
+        metrics.predicted_labels(np.array([[0.2], [0.7]]), threshold=threshold)
+    assert metrics.predicted_labels(np.array([[0.2], [0.7]]), threshold=0.7).tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("fractions, error", [((0.6, np.nan, 0.4), ValueError), ((np.nan, 0.5, 0.5), ValueError),
+                                              ((0.6, 0.2, np.inf), ValueError), ((0.6, "0.2", 0.2), TypeError),
+                                              ((0.6, None, 0.4), TypeError), ("0.6", TypeError)])
+def test_split_sizes_refuses_nan_and_non_numbers(fractions, error):
+    from nnlib.splits import split_sizes
+
+    with pytest.raises(error, match="split_sizes: fractions must be three"):
+        split_sizes(10, fractions)
+
+
+@pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, lr=0.1), lambda ps: nn.Momentum(ps, lr=0.1),
+                                  lambda ps: nn.RMSProp(ps, lr=0.1), lambda ps: nn.Adam(ps, lr=0.1)])
+@pytest.mark.parametrize("bad, error", [(-0.1, ValueError), (0, ValueError), (np.nan, ValueError),
+                                        (np.inf, ValueError), ("0.1", TypeError), (None, TypeError)])
+def test_an_optimisers_lr_set_by_hand_is_checked(make, bad, error):
+    opt = make(nn.mlp([2, 1], rng=np.random.default_rng(0)).parameters())
+    name = type(opt).__name__
+    with pytest.raises(error, match=rf"{name}: learning rate lr must be a (finite )?number"):
+        opt.lr = bad
+    assert opt.lr == 0.1  # the bad value was not kept
+    opt.lr = np.float64(0.5)
+    assert opt.lr == 0.5 and type(opt.lr) is float
+
+
+def test_a_wrapped_optimisers_lr_is_checked_too():
+    from nnlib.regularization import L2Regularized
+
+    opt = L2Regularized(nn.SGD(nn.mlp([2, 1], rng=np.random.default_rng(0)).parameters(), lr=0.1), lam=0.01)
+    with pytest.raises(ValueError, match="SGD: learning rate lr must be a finite number > 0, got -1"):
+        opt.lr = -1
+    opt.lr = 0.2
+    assert opt.lr == opt.optimizer.lr == 0.2
+
+
+@pytest.mark.parametrize("factor", [2, 1, 1.0, 0, 0.0])
+def test_circles_keeps_the_inner_ring_inside(factor):
+    with pytest.raises(ValueError, match=r"circles: factor .* must be in \(0, 1\), got"):
+        datasets.circles(10, np.random.default_rng(0), factor=factor)
+    X, y = datasets.circles(200, np.random.default_rng(0), noise=0.0, factor=0.3)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    assert np.allclose(radius[y[:, 0] == 1], 0.3) and np.allclose(radius[y[:, 0] == 0], 1.0)
+
+
+@pytest.mark.parametrize("function", [nn.softmax, nn.log_softmax])
+@pytest.mark.parametrize("z, what", [([[1.0, np.inf, 2.0]], r"z \(row 0\) that holds \+inf"),
+                                     ([[0.0, 1.0], [np.inf, np.inf]], r"z \(row 1\) that holds \+inf"),
+                                     ([1.0, np.inf], "z that holds \\+inf"),
+                                     ([[-np.inf, -np.inf]], r"z \(row 0\) that has only -inf entries")])
+def test_softmax_of_a_row_with_plus_inf_is_an_error_not_nan(function, z, what):
+    name = function.__name__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=rf"{name}: each row of z must hold a finite entry and no \+inf.*{what}"):
+            function(np.array(z))
+
+
+def test_softmax_gives_minus_inf_entries_probability_zero():
+    assert nn.softmax(np.array([[0.0, -np.inf]])).tolist() == [[1.0, 0.0]]
+    assert nn.log_softmax(np.array([[0.0, -np.inf]])).tolist() == [[0.0, -np.inf]]
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308])
+def test_dropout_refuses_an_input_its_scaling_would_overflow(value):
+    layer = nn.Dropout(0.5, np.random.default_rng(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"Dropout\(0.5\): scaling the kept inputs by 1 / \(1 - rate\) = 2 "
+                                             r"overflowed \(the input reaches 1e\+308\)"):
+            layer.forward(np.full((4, 4), value))
+    layer.training = False  # evaluation: the identity, no scaling, nothing to overflow
+    assert np.array_equal(layer.forward(np.full((2, 2), value)), np.full((2, 2), value))
+    layer.training = True
+    assert np.all(np.isfinite(layer.forward(np.full((4, 4), 1e300))))  # large but representable
+
+
+def test_check_network_explains_a_single_layer_and_a_loss_class():
+    from nnlib.gradcheck import check_loss, check_network
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 2)), rng.uniform(size=(3, 1))
+    with pytest.raises(TypeError, match=r"check_network: net must be a network with a list of layers such as "
+                                        r"Sequential\(\[...\]\), got Dense; for one layer use check_layer"):
+        check_network(nn.Dense(2, 1, rng=rng), nn.MSE(), X, Y)
+    net = nn.mlp([2, 1], rng=rng)
+    with pytest.raises(TypeError, match=r"check_network: loss must be an instance, got the class MeanSquaredError; "
+                                        r"call it: MeanSquaredError\(...\)"):
+        check_network(net, nn.MSE, X, Y)
+    with pytest.raises(TypeError, match=r"check_loss: loss must be an instance, got the class BinaryCrossEntropy"):
+        check_loss(nn.BCE, np.full((2, 1), 0.5), np.ones((2, 1)))
+    with pytest.raises(TypeError, match="check_network: loss must be an nnlib loss .*got str"):
+        check_network(net, "mse", X, Y)
+    assert max(check_network(net, nn.MSE(), X, Y).values()) < 1e-7
+
+
+def test_numerical_gradient_explains_a_read_only_x_and_an_array_valued_f():
+    x = np.arange(3.0)
+    x.flags.writeable = False
+    with pytest.raises(ValueError, match=r"numerical_gradient: x must be a writeable array .* got a read-only one; "
+                                         r"pass a copy"):
+        nn.numerical_gradient(lambda: float(np.sum(x ** 2)), x)
+    y = np.arange(3.0)
+    with pytest.raises(ValueError, match=r"numerical_gradient: f must return one number \(the loss\), got an array "
+                                         r"of shape \(3,\); sum or average it inside f"):
+        nn.numerical_gradient(lambda: y ** 2, y)
+    assert y.tolist() == [0.0, 1.0, 2.0]  # put back before the error
+    with pytest.raises(TypeError, match="numerical_gradient: f must return a number \\(the loss\\), got NoneType"):
+        nn.numerical_gradient(lambda: None, y)
+    assert np.allclose(nn.numerical_gradient(lambda: np.sum(y ** 2), y), 2 * y)  # np.float64 is one number
+    assert np.allclose(nn.numerical_gradient(lambda: np.array(np.sum(y ** 3)), y), 3 * y ** 2)  # so is 0-d
+
+
+def test_train_refuses_a_single_layer_as_the_network():
+    rng = np.random.default_rng(0)
+    layer = nn.Dense(2, 1, rng=rng)
+    with pytest.raises(TypeError, match=r"train: net must be a network, got one layer Dense\(2->1\); "
+                                        r"wrap it: Sequential\(\[layer\]\)"):
+        nn.train(layer, nn.MSE(), nn.SGD(layer.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)), epochs=1)
+    net = nn.Sequential([layer])  # what the message says works
+    nn.train(net, nn.MSE(), nn.SGD(net.parameters(), 0.1), np.zeros((2, 2)), np.zeros((2, 1)), epochs=1)
+
+
+def test_an_initialiser_of_one_argument_is_named_in_the_error():
+    def my_init(shape):
+        return np.ones(shape)
+
+    with pytest.raises(TypeError, match=r"Dense\(2->3\): init must be a function init\(shape, rng\) of two "
+                                        r"arguments, got my_init\(shape\)"):
+        nn.Dense(2, 3, init=my_init, rng=np.random.default_rng(0))
+
+    def raises_inside(shape, rng):
+        raise TypeError("my own mistake")
+
+    with pytest.raises(TypeError, match="my own mistake"):  # a TypeError inside init is not hidden
+        nn.Dense(2, 3, init=raises_inside, rng=np.random.default_rng(0))
+    layer = nn.Dense(2, 3, init=lambda shape, rng=None: np.ones(shape), rng=np.random.default_rng(0))
+    assert layer.W.value.tolist() == [[1.0] * 3] * 2

@@ -117,3 +117,19 @@ def test_no_upward_imports():
                     if parts[0] == "nnlib" and len(parts) > 1 and parts[1] in forbidden:
                         offences.append(f"{path.relative_to(root)} imports {name}")
     assert not offences, offences
+
+
+def test_the_readme_fits_on_two_screens_and_opens_with_the_two_commands():
+    """Issue 20: a newcomer reads the README in two minutes; the rest lives where its readers look."""
+    from pathlib import Path
+
+    root = Path(nn.__file__).parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 80, f"README.md has {len(readme.splitlines())} lines (two screens: 80)"
+    install = "python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt"
+    first_block = readme.split("```")[1]
+    assert f"{install} && jupyter-book build ." in first_block
+    assert f"{install} && python -m pytest" in first_block
+    for where in ("CONTRIBUTING.md", "book/appendix_instructors.md", "python -m nnlib.grade exercises/"):
+        assert where in readme, f"README.md does not mention {where}"
+    assert (root / "book" / "appendix_instructors.md").exists()

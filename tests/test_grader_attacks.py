@@ -1,12 +1,17 @@
-"""The attacks of issue 12, each reproduced: a submission whose answer cells attack the grader.
+"""The attacks of issues 12 and 22, each reproduced with a dummy answer: a submission whose answer
+cells attack the grader instead of solving the exercise.
 
-Every attack here earns nothing (the exercise it cheats on scores what the honest wrong answer
-scores, 0), cannot touch another row, the CSV or the reference, and cannot stop or stall a class
-run beyond the limits. The cheats that edit the submitted notebook itself are in test_grader.py.
+Why each fails now (issue 22): no check computes, compares or prints a verdict in the kernel. A check
+cell only sends values (``report()``), converted to plain data by the grader's own code; the grader
+compares them, in its own process, with what the reference solution reported in a separate kernel.
+So code of the answer's that runs during a check (a finaliser, a ``__hash__``, a callback on the
+kernel's event loop, the function the check calls) can only change values, and a value passes only
+if it equals the reference's, which a hidden check never puts in the student's kernel. Forbidden
+helpers are not in the kernel's nnlib at all (bubblewrap binds a copy without their code).
 
-Most attacks are graded together in one class-mode run (a kernel costs 1.5-3 s to start);
-the sandbox is inspected from inside with a one-exercise "probe" reference, in both modes:
-bubblewrap and the fallback without it.
+Most attacks are graded together in one class-mode run (a kernel costs 1.5-3 s to start); the
+sandbox is inspected from inside with a one-exercise "probe" reference, in both modes. Tests that
+need bubblewrap skip where it is missing (and fail under CI=true, where .ci/run installs it).
 """
 
 import csv
@@ -17,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,477 +32,349 @@ import pytest
 from nnlib import exercises as ex
 from nnlib.grade import grader, sandbox
 
-from test_grader import BACKPROP, ROOT, WRONG_EX2, answer_cell, points, solved, table
+from test_grader import (BACKPROP, REFERENCE, ROOT, VISIBLE_EX2, WRONG_EX2, answer_cell, by_name, points, solved,
+                         table, with_answer, write)
 
-REFERENCE = ROOT / "solutions" / f"{BACKPROP}.ipynb"
 TIMEOUT = 5.0
+TRAINING = ROOT / "solutions" / "11_training_in_practice.ipynb"
 
 
 def sha(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def expected_outputs(exercise):
-    """What every check of an exercise prints in the (public) reference: what a forger pastes in."""
-    nb = nbformat.read(REFERENCE, as_version=4)
-    return ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells
-            if ex.cell_role(c) in ("check", "hidden") and ex.exercise_name(c) == exercise]
-
-
-def with_ex2(source):
-    nb = solved()
-    answer_cell(nb, "ex2").source = source
-    return nb
-
-
-def with_answer(exercise, source):
-    nb = solved()
-    answer_cell(nb, exercise).source = source
-    return nb
-
-
-# A wrong answer to ex5 that passes its visible check (a set of names); the hidden check prints
-# "correct: False" for it. FORGE_PRINT defines _forge(), which patches print to print True for False.
-WRONG_EX5 = 'zero_gradients = {"w1"}\n'
-FORGE_PRINT = """
-import builtins as _b
-_real_print = _b.print
-def _forged_print(*args, **kwargs):
-    return _real_print(*[True if a is False else a for a in args], **kwargs)
-def _forge():
-    _b.print = _forged_print
-"""
-HIDDEN_VERDICT_ATTACKS = {
-    # an object whose __getattr__ ran inside the guard's restore, after builtins were put back
-    "getattr_runs_in_restore": """
-class _Sneaky:
-    def __getattr__(self, name):
-        _forge()
-        raise AttributeError(name)
-_sneaky = _Sneaky()
-""",
-    # an interval timer whose handler fires between any two bytecodes of the check
-    "signal_handler": """
-import signal
-signal.signal(signal.SIGALRM, lambda signum, frame: _forge())
-signal.setitimer(signal.ITIMER_REAL, 0.0005, 0.0005)
-""",
-    # a garbage-collector callback, with a collection at every allocation
-    "gc_callback": """
-import gc
-gc.callbacks.append(lambda phase, info: _forge())
-gc.set_threshold(1)
-""",
-    # a finaliser on a name the hidden check rebinds (rng = ...)
-    "finaliser_on_rebound_name": """
-class _Finaliser:
-    def __del__(self):
-        _forge()
-rng = _Finaliser()
-""",
-    # a thread threading does not list
-    "unlisted_thread": """
-import _thread, time
-def _loop():
-    while True:
-        _forge()
-        time.sleep(0.0002)
-_thread.start_new_thread(_loop, ())
-""",
-    # the guard's closure cell `sys` (shared with the hook) replaced by a fake
-    "guard_closure_cell": """
-import sys as _real_sys
-class _FakeSys:
-    def audit(self, event, box):
-        _real_sys.audit(event, box)
-        if box[0] == "check":
-            _forge()
-        elif box[0] == "end":
-            _b.print = _real_print
-    def __getattr__(self, name):
-        return getattr(_real_sys, name)
-for _name, _guard in list(globals().items()):
-    if _name.startswith("_nnlib_guard"):
-        for _cell in _guard.__closure__ or ():
-            if _cell.cell_contents is _real_sys:
-                _cell.cell_contents = _FakeSys()
-""",
-    # the IPython method around the guard's call wrapped: it rewrote the buffered output afterwards
-    "output_rewritten_after_the_guard": """
-import sys
-_cls = type(get_ipython())
-_original = _cls.user_expressions
-def _user_expressions(self, expressions):
-    out = _original(self, expressions)
-    for buffer in list(sys.stdout._buffers.values()):
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        buffer.write(text.replace("False", "True"))
-    return out
-_cls.user_expressions = _user_expressions
-""",
-}
-ALIAS_ATTACKS = {
-    "copied_forbidden_helper": """
-import types
-import nnlib as nn
-def _copy(f):
-    return types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__, f.__closure__)
-numerical_gradient = _copy(nn.numerical_gradient)
-relative_error = _copy(nn.relative_error)
-""",
-    "callable_object_of_forbidden_helper": """
-import nnlib as nn
-class _Gradient:
-    __call__ = staticmethod(nn.numerical_gradient)
-class _Error:
-    __call__ = staticmethod(nn.relative_error)
-numerical_gradient = _Gradient()
-relative_error = _Error()
-""",
-}
-
-
-# --------------------------------------------------------------------------- the attacks
-
-def attacks(csv_path, ref_copy):
-    """{name: notebook}: the wrong answer to ex2 plus one attack each."""
-    targets = expected_outputs("ex2")
-    forged_cells = "".join(f"print({t!r}, end='')\n" for t in targets)
-    subs = {"honest_wrong": with_ex2(WRONG_EX2)}
-    # 1. rewriting the checks before they run
-    subs["input_transformer"] = with_ex2(WRONG_EX2 + f'''
-_forged = {forged_cells!r}
-def _rewrite(lines):
-    text = "".join(lines)
-    return [_forged] if ("dense_backward" in text and "def dense_backward" not in text) else lines
-get_ipython().input_transformers_cleanup.append(_rewrite)
-''')
-    subs["ast_transformer"] = with_ex2(WRONG_EX2 + f'''
-import ast
-class _Forge(ast.NodeTransformer):
-    def visit_Module(self, node):
-        if any(isinstance(n, ast.Call) and getattr(n.func, "id", "") == "dense_backward" for n in ast.walk(node)):
-            return ast.parse({forged_cells!r})
-        return node
-get_ipython().ast_transformers.append(_Forge())
-''')
-    subs["pre_run_event"] = with_ex2(WRONG_EX2 + f'''
-import builtins
-def _pre(info):
-    if "dense_backward(" in (info.raw_cell or ""):
-        builtins.print({targets[0]!r}, end="")
-        raise KeyboardInterrupt  # stop the real check
-get_ipython().events.register("pre_run_cell", _pre)
-''')
-    subs["reads_the_reference"] = with_ex2(WRONG_EX2 + f'''
-import glob, json, os
-_found = [p for p in glob.glob("*.ipynb") + glob.glob("/tmp/**/*.ipynb", recursive=True) + [{str(REFERENCE)!r}]
-          if os.path.exists(p)]
-if _found:
-    _ref = json.load(open(_found[0]))
-    _outs = ["".join("".join(o.get("text", "")) for o in c["outputs"]) for c in _ref["cells"]
-             if "check" in c["metadata"].get("tags", []) and c["metadata"].get("nnlib", {{}}).get("exercise") == "ex2"]
-    _it = iter(_outs)
-    get_ipython().input_transformers_cleanup.append(
-        lambda lines: [f"print({{next(_it)!r}}, end='')"] if "dense_backward(" in "".join(lines) else lines)
-''')
-    # 2. getting around the guard
-    subs["global_print"] = with_ex2(WRONG_EX2 + f'''
-import builtins as _b
-_targets = iter({targets!r})
-def print(*args, **kwargs):
-    _b.print(next(_targets, ""), end="")
-''')
-    subs["guard_replaced"] = with_ex2(WRONG_EX2 + f'''
-_targets = iter({targets!r})
-for _name in [n for n in globals() if n.startswith("_nnlib_guard")]:
-    globals()[_name] = lambda event, box: __builtins__.print(next(_targets, ""), end="") or "0" * 64 + ":0"
-''')
-    subs["saved_state_dug_out"] = with_ex2(WRONG_EX2 + '''
-import gc
-_hits = [o for o in gc.get_objects() if isinstance(o, dict) and "print" in o and o is not globals()]
-''')
-    subs["iostream_swapped"] = with_ex2(WRONG_EX2 + f'''
-import sys
-_targets = iter({targets!r})
-_cls = type(sys.stdout)
-_real_write = _cls.write
-def _write(self, text):
-    return _real_write(self, next(_targets, "") if text.strip() else "")
-_cls.write = _write
-sys.stdout.write = lambda text: _real_write(sys.stdout, next(_targets, ""))
-''')
-    subs["references_patched"] = with_ex2(WRONG_EX2 + '''
-import numpy as np
-import nnlib.layers
-np.allclose = lambda *a, **k: True
-np.array_equal = lambda *a, **k: True
-np.isclose = lambda *a, **k: True
-nnlib.layers.Dense.backward = lambda self, grad_out: dense_backward(self._X, self.W.value, grad_out)[2]
-''')
-    # 3. delegating to the library function the exercise asks for
-    subs["delegates_to_nnlib"] = with_ex2('''
-def dense_backward(X, W, grad_out):
-    layer = nn.Dense(W.shape[0], W.shape[1], weights=W.copy(), bias=np.zeros((1, W.shape[1])))
-    layer.forward(X)
-    dX = layer.backward(grad_out)
-    return layer.W.grad, layer.b.grad, dX
-''')
-    # 4. acting outside the kernel
-    subs["outside_the_kernel"] = with_ex2(WRONG_EX2 + f'''
-import os, subprocess
-for _p in ("report.json", "/tmp/report.json"):
-    try:
-        os.mkfifo(_p)
-    except OSError:
-        pass
-try:
-    os.mkdir("report.json.d")
-except OSError:
-    pass
-_script = (f"sleep 4; echo 'cheater,{BACKPROP},9,9,9,9,9,45,45,' > {str(csv_path)!r}; "
-           f"echo broken > {str(ref_copy)!r}")
-try:
-    subprocess.Popen(["sh", "-c", _script], start_new_session=True,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-except OSError:
-    pass
-for _target in ({str(csv_path)!r}, {str(ref_copy)!r}):  # (the reference graded against is the copy)
-    try:
-        open(_target, "a").write("tampered")
-    except OSError:
-        pass
-''')
-    # 5. denying the class its grades
-    subs["sleeps_in_every_cell"] = with_ex2(WRONG_EX2 + f'''
-import time
-get_ipython().events.register("pre_run_cell", lambda info: time.sleep({0.9 * TIMEOUT}))
-get_ipython().events.register("post_run_cell", lambda result: time.sleep({0.9 * TIMEOUT}))
-''')
-    subs["resources"] = with_ex2(WRONG_EX2 + '''
-import os
-try:
-    _big = bytearray(3 << 30)       # 3 GiB
-except MemoryError:
-    _big = None
-try:
-    with open("big.bin", "wb") as f:
-        f.write(b"x" * (40 << 20))  # 40 MiB
-except OSError:
-    pass
-print("y" * (50 << 20))           # 50 MiB of output
-_children = 0
-try:
-    for _ in range(500):
-        if os.fork() == 0:
-            import time
-            time.sleep(30)
-            os._exit(0)
-        _children += 1
-except OSError:
-    pass
-''')
-    subs["kills_the_kernel"] = with_ex2(WRONG_EX2 + "import os\nos.kill(os.getpid(), 9)\n")
-    # 6. code of the answer's that runs in the middle of a check the check does not call: each one
-    #    turns the hidden check's "correct: False" of a wrong ex5 into "correct: True"
-    for name, trigger in HIDDEN_VERDICT_ATTACKS.items():
-        subs[name] = with_answer("ex5", WRONG_EX5 + FORGE_PRINT + trigger)
-    # 7. the forbidden helpers of ex6 handed to the check in a wrapper the alias check did not know
-    for name, source in ALIAS_ATTACKS.items():
-        subs[name] = with_answer("ex6", source)
-    # a solved classmate, graded in the same run: full marks whatever the others do
-    subs["solved_classmate"] = solved()
-    # not attacks: two common mistakes in ex4, which must get different hints
-    ans = answer_cell(solved(), "ex4").source
-    for name, (old, new) in {
-        "mistake_transpose": ("delta_h = (delta_o @ W2.T)", "delta_h = (delta_o @ W2)"),
-        "mistake_new_weights": ("    return (W1 - eta * x.T @ delta_h", "    W2 = W2 - eta * h.T @ delta_o\n"
-                                "    delta_h = (delta_o @ W2.T) * h * (1 - h)\n    return (W1 - eta * x.T @ delta_h"),
-    }.items():
-        assert old in ans
-        nb = solved()
-        answer_cell(nb, "ex4").source = ans.replace(old, new).replace("W2 - eta * h.T @ delta_o, b2", "W2, b2") \
-            if name == "mistake_new_weights" else ans.replace(old, new)
-        subs[name] = nb
-    return subs
+def bwrap_works():
+    return sandbox.detect().mode == "bwrap" and os.environ.get("NNLIB_GRADE_NO_BWRAP") != "1"
 
 
 @pytest.fixture(scope="module")
-def attack_run(tmp_path_factory):
+def needs_bwrap():
+    """Skip (and say why) where bubblewrap is missing; under CI=true its absence is a failure."""
+    if bwrap_works():
+        return
+    message = ("bubblewrap is not usable here (Debian: apt-get install bubblewrap; .ci/run installs it): "
+               "the tests of the sandbox need it")
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# --------------------------------------------------------------------------- the dummy answers
+
+# Issue 22, 1: code that runs inside the grader's own work (a __hash__, a finaliser run by the
+# collector) rewires what it can reach: report(), print, numpy's comparison functions.
+FINALISER_AND_HASH = WRONG_EX2 + f'''
+import gc, builtins
+import numpy as _np
+_targets = {VISIBLE_EX2!r}
+
+
+def _rewire():
+    from nnlib.grade import verdict
+    real = verdict.report
+    def report(key, value, **options):
+        return real(key, _np.array(_targets[key]) if key in _targets else value)
+    verdict.report = report
+    get_ipython().user_ns["report"] = report
+    _np.allclose = lambda *a, **k: True
+    _np.array_equal = lambda *a, **k: True
+    builtins.print = lambda *a, **k: None
+
+
+class _Sneaky:
+    def __hash__(self):
+        _rewire()
+        return 1
+
+    def __del__(self):
+        _rewire()
+
+
+get_ipython().user_ns[_Sneaky()] = 1   # a user-namespace key whose __hash__ runs later
+_cycle = [_Sneaky()]
+_cycle.append(_cycle)
+del _cycle
+gc.set_threshold(1, 1, 1)              # the collector (and the finaliser) runs during the next check
+'''
+
+# Issue 22, 3: the function a check calls reads the check's expected value from the namespace it
+# shares with the answer (any array of the right shape that is not one of its inputs).
+STEAL_EXPECTED = '''\
+import gc, sys
+import numpy as np
+
+
+def dense_backward(X, W, grad_out):
+    shapes = [(W.shape[0], W.shape[1]), (1, W.shape[1]), (X.shape[0], X.shape[1])]
+    found = []
+    for shape in shapes:
+        candidates = [o for o in gc.get_objects() if type(o) is np.ndarray and o.shape == shape
+                      and o is not X and o is not W and o is not grad_out]
+        frame = sys._getframe(1)
+        candidates += [v for v in frame.f_globals.values() if type(v) is np.ndarray and v.shape == shape
+                       and v is not X and v is not W and v is not grad_out]
+        found.append(candidates[-1] if candidates else np.zeros(shape))
+    return tuple(found)
+'''
+
+# Issue 22, 3: a callback on the kernel's iopub event loop re-patches report() while a check runs.
+IOPUB_CALLBACK = WRONG_EX2 + f'''
+import numpy as _np
+_targets = {VISIBLE_EX2!r}
+_kernel = get_ipython().kernel
+
+
+def _patch():
+    from nnlib.grade import verdict
+    real = getattr(verdict, "_real", verdict.report)
+    verdict._real = real
+    def report(key, value, **options):
+        return real(key, _np.array(_targets[key]) if key in _targets else value)
+    verdict.report = report
+    get_ipython().user_ns["report"] = report
+    _kernel.iopub_thread.io_loop.call_later(0.001, _patch)
+
+
+_kernel.iopub_thread.io_loop.add_callback(_patch)
+'''
+
+# A post-run event that publishes report messages of its own for the hidden checks' keys.
+FORGED_MESSAGES = WRONG_EX2 + '''
+from IPython.display import publish_display_data
+from nnlib.grade.verdict import MIME
+
+
+def _forge(result):
+    for key in ("dW (4 samples, 3 -> 5)", "db (4 samples, 3 -> 5)", "dX (4 samples, 3 -> 5)", "db"):
+        publish_display_data({MIME: {"key": key, "value": {"array": {"shape": [1, 5], "data": [0.0] * 5}}},
+                              "text/plain": key})
+
+
+get_ipython().events.register("pre_run_cell", lambda info: _forge(None))
+'''
+
+# Issue 22, 4: lying objects.
+LYING_NDARRAY = '''\
+import numpy as np
+
+
+class _Lying(np.ndarray):
+    def __array_function__(self, func, types, args, kwargs):
+        return True            # np.allclose(mine, anything) is True
+
+    def __eq__(self, other):
+        return True
+
+    def tolist(self):
+        return [[1.5, 2.0, 0.0]]
+
+
+def dense_backward(X, W, grad_out):
+    return (np.zeros((W.shape[0], W.shape[1])).view(_Lying), np.zeros((1, W.shape[1])).view(_Lying),
+            np.zeros(X.shape).view(_Lying))
+'''
+
+ZERO_DIFFERENCE = '''\
+class _Zero(float):
+    def __sub__(self, other):
+        return 0.0
+    __rsub__ = __sub__
+
+    def __abs__(self):
+        return 0.0
+
+    def __eq__(self, other):
+        return True
+
+    def __float__(self):
+        return 0.0
+
+delta_o1 = _Zero(0.0)
+dE_dw6 = _Zero(0.0)
+'''
+
+EQUAL_TO_ALL = '''\
+class _All(frozenset):
+    def __eq__(self, other):
+        return True
+
+    def __hash__(self):
+        return 0
+
+    def __iter__(self):
+        return iter(["w1"])
+
+zero_gradients = _All({"w1"})
+'''
+
+# Issue 22, 2: the forbidden helper's original recovered (reload, its source file, a frame).
+RECOVER_FORBIDDEN = '''\
+import importlib, inspect
+import nnlib.layers
+importlib.reload(nnlib.layers)
+try:
+    exec(inspect.getsource(nnlib.layers), vars(nnlib.layers))   # the original source, if it is there
+except Exception:
+    pass
+
+
+def dense_backward(X, W, grad_out):
+    layer = nnlib.layers.Dense(W.shape[0], W.shape[1], weights=W)
+    layer.forward(X)
+    dX = layer.backward(grad_out)
+    return layer.W.grad, layer.b.grad, dX
+'''
+
+# Issue 22, 6: a disk flood (the working folder must be the private tmpfs); the amount written is
+# reported as delta_o1 so that the test sees it.
+DISK_FLOOD = '''\
+import os
+written = 0
+try:
+    with open("flood.bin", "wb") as f:
+        for _ in range(300):
+            f.write(b"x" * (1 << 20))
+            f.flush()
+            written += 1
+except OSError:
+    pass
+try:
+    for i in range(300):          # many files below the per-file limit
+        with open(f"f{i}.bin", "wb") as f:
+            f.write(b"x" * (8 << 20))
+        written += 8
+except OSError:
+    pass
+delta_o1 = float(written)
+dE_dw6 = 0.0
+'''
+
+# Issue 22, 8: a process that tries to outlive the kernel.
+KERNEL_LEAK = WRONG_EX2 + '''
+import subprocess
+subprocess.Popen(["sleep", "917"], start_new_session=True)
+subprocess.Popen(["sh", "-c", "(setsid sleep 917 &) ; sleep 917"], start_new_session=True)
+'''
+
+ATTACKS_EX2 = {
+    "finaliser_and_hash": FINALISER_AND_HASH,
+    "steal_expected": STEAL_EXPECTED,
+    "iopub_callback": IOPUB_CALLBACK,
+    "forged_messages": FORGED_MESSAGES,
+    "lying_ndarray": LYING_NDARRAY,
+    "recover_forbidden": RECOVER_FORBIDDEN,
+    "kernel_leak": KERNEL_LEAK,
+}
+
+
+@pytest.fixture(scope="module")
+def attack_run(needs_bwrap, tmp_path_factory):
     folder = tmp_path_factory.mktemp("attacks")
-    ref_dir = tmp_path_factory.mktemp("private_reference")
-    ref_copy = ref_dir / REFERENCE.name
-    ref_copy.write_bytes(REFERENCE.read_bytes())
-    csv_path = folder / "scores.csv"
-    before = {"reference": sha(REFERENCE), "copy": sha(ref_copy)}
-    subs = attacks(csv_path, ref_copy)
+    subs = {name: with_answer("ex2", source) for name, source in ATTACKS_EX2.items()}
+    subs["honest_wrong"] = with_answer("ex2", WRONG_EX2)
+    subs["zero_difference"] = with_answer("ex1", ZERO_DIFFERENCE)
+    subs["equal_to_all"] = with_answer("ex5", EQUAL_TO_ALL)
+    subs["disk_flood"] = with_answer("ex1", DISK_FLOOD)
+    subs["solved_classmate"] = solved()
     for name, nb in subs.items():
-        (folder / f"{name}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
-    os.mkfifo(folder / "a_fifo.ipynb")  # a "submission" that is a FIFO: must not block the run
-    (folder / "a_directory.ipynb").mkdir()
+        write(folder, name, nb)
+    before = sha(REFERENCE)
+    csv_path = folder / "scores.csv"
     out = io.StringIO()
-    start = time.monotonic()
-    box = sandbox.detect()
-    first_uid = len(box.issued)
-    results = grader.grade_class(folder, csv_path, reference=ref_copy, timeout=TIMEOUT, jobs=2, out=out,
-                                 notebook_timeout=60, sandbox=box)
-    uids = set(box.issued[first_uid:])
-    seconds = time.monotonic() - start
-    csv_text = csv_path.read_text(encoding="utf-8")
-    time.sleep(6)  # longer than the detached child of "outside_the_kernel" waits
-    return {"results": {r.submission.stem: r for r in results}, "csv": csv_path, "csv_text": csv_text,
-            "before": before, "ref_copy": ref_copy, "seconds": seconds, "log": out.getvalue(), "uids": uids}
+    start = time.perf_counter()
+    results = grader.grade_class(folder, csv_path, reference=REFERENCE, timeout=TIMEOUT, jobs=2, out=out)
+    seconds = time.perf_counter() - start
+    return {"results": {r.submission.stem: r for r in results}, "csv": csv_path, "log": out.getvalue(),
+            "reference_sha": (before, sha(REFERENCE)), "seconds": seconds, "count": len(subs)}
 
 
-def ex2_points(run, name):
-    return points(run["results"][name])["ex2"]
-
-
-@pytest.mark.parametrize("name", [
-    "input_transformer", "ast_transformer", "pre_run_event", "reads_the_reference", "global_print",
-    "guard_replaced", "saved_state_dug_out", "iostream_swapped", "references_patched", "delegates_to_nnlib",
-    "outside_the_kernel", "sleeps_in_every_cell", "resources", "kills_the_kernel",
-])
-def test_attack_earns_nothing(attack_run, name):
+@pytest.mark.parametrize("name", sorted(ATTACKS_EX2))
+def test_an_attack_earns_nothing(attack_run, name):
+    r = attack_run["results"][name]
     honest = attack_run["results"]["honest_wrong"]
-    assert honest.total == honest.max_total - 3, table(honest)  # the wrong ex2 costs its 3 points, no more
-    r = attack_run["results"][name]
     assert r.error is None, r.error
-    assert ex2_points(attack_run, name) == 0, table(r)
-    # and it does not cost the other exercises anything beyond what it breaks itself
-    assert r.total <= attack_run["results"]["honest_wrong"].total, table(r)
+    assert points(r)["ex2"] == 0, table(r)
+    assert r.total <= honest.total, table(r)
+    # the hidden checks fail as the honest wrong answer's do: no value the reference computed was reachable
+    assert not any(c.passed for c in by_name(r, "ex2").checks if c.hidden), table(r)
 
 
-@pytest.mark.parametrize("name", sorted(HIDDEN_VERDICT_ATTACKS))
-def test_code_run_in_the_middle_of_a_check_earns_nothing(attack_run, name):
-    r = attack_run["results"][name]
-    assert r.error is None, r.error
-    assert points(r)["ex5"] == 0, table(r)
-    # no more than the honest wrong ex5 scores (a thread left running also fails the later checks)
-    assert r.total <= attack_run["results"]["solved_classmate"].total - 2, table(r)
+def test_lying_objects_earn_nothing(attack_run):
+    results = attack_run["results"]
+    assert points(results["zero_difference"])["ex1"] == 0, table(results["zero_difference"])
+    assert points(results["equal_to_all"])["ex5"] == 0, table(results["equal_to_all"])
+    # the lying array reached report() only as plain numbers (np.asarray in the check): zeros
+    ex2 = by_name(results["lying_ndarray"], "ex2")
+    assert ex2.checks[0].reported["db"] == {"array": {"shape": [1, 3], "data": [0.0, 0.0, 0.0]}}
 
 
-@pytest.mark.parametrize("name", sorted(ALIAS_ATTACKS))
-def test_a_wrapped_forbidden_helper_is_refused(attack_run, name):
-    r = attack_run["results"][name]
-    ex6 = next(e for e in r.exercises if e.name == "ex6")
-    assert ex6.points == 0 and "RuntimeError" in ex6.reason and "not available" in ex6.reason, table(r)
+def test_a_forbidden_helper_cannot_be_recovered(attack_run):
+    ex2 = by_name(attack_run["results"]["recover_forbidden"], "ex2")
+    assert "not available while answers are graded" in ex2.reason, ex2.reason
 
 
-def test_a_symlink_to_the_reference_is_not_graded(tmp_path):
-    """A submission unpacked from an archive may be a symbolic link to the reference itself."""
-    folder = tmp_path / "subs"
-    folder.mkdir()
-    (folder / f"{BACKPROP}.ipynb").symlink_to(REFERENCE)
-    results = grader.grade_class(folder, tmp_path / "scores.csv", reference=REFERENCE, timeout=TIMEOUT,
-                                 out=io.StringIO(), feedback=False)
-    assert len(results) == 1 and results[0].total == 0
-    assert "symbolic link" in results[0].error, results[0].error
+def test_the_disk_limit_holds(attack_run):
+    r = attack_run["results"]["disk_flood"]
+    written = by_name(r, "ex1").checks[1].reported["delta_o1"]
+    assert written <= 64, f"the kernel wrote {written} MiB"  # the private tmpfs, not the host disk
+    assert attack_run["results"]["solved_classmate"].full_marks
 
 
-@pytest.mark.parametrize("name", ["input_transformer", "ast_transformer", "pre_run_event", "global_print",
-                                  "iostream_swapped"])
-def test_forged_checks_print_what_the_honest_wrong_answer_prints(attack_run, name):
-    honest = next(e for e in attack_run["results"]["honest_wrong"].exercises if e.name == "ex2")
-    forged = next(e for e in attack_run["results"][name].exercises if e.name == "ex2")
-    assert [c.actual for c in forged.checks] == [c.actual for c in honest.checks], table(attack_run["results"][name])
-
-
-def test_a_replaced_guard_is_detected(attack_run):
-    ex2 = next(e for e in attack_run["results"]["guard_replaced"].exercises if e.name == "ex2")
-    assert not any(c.passed for c in ex2.checks)
-
-
-def test_the_guard_state_cannot_be_dug_out(attack_run):
-    ex2 = next(e for e in attack_run["results"]["saved_state_dug_out"].exercises if e.name == "ex2")
-    assert "gc.get_objects" in ex2.reason, ex2.reason
-
-
-def test_delegating_to_the_library_is_refused_with_a_reason(attack_run):
-    ex2 = next(e for e in attack_run["results"]["delegates_to_nnlib"].exercises if e.name == "ex2")
-    assert "RuntimeError" in ex2.reason and "nnlib.layers.Dense.backward" in ex2.reason, ex2.reason
-    assert "ex2 asks you to write it yourself" in ex2.reason
+def test_no_process_outlives_the_grading(attack_run):
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    assert "sleep 917" not in out, out
 
 
 def test_nothing_outside_the_kernel_changed(attack_run):
-    assert sha(REFERENCE) == attack_run["before"]["reference"]
-    assert sha(attack_run["ref_copy"]) == attack_run["before"]["copy"]
-    assert attack_run["csv"].read_text(encoding="utf-8") == attack_run["csv_text"]  # after the child's delay
-    assert "cheater" not in attack_run["csv_text"] and "tampered" not in attack_run["csv_text"]
-    assert attack_run["uids"]  # (the kernels of this run: another run may be going on meanwhile)
-    leftovers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid_of(p) in attack_run["uids"]]
-    assert leftovers == [], "a sandbox process outlived the class run"
+    before, after = attack_run["reference_sha"]
+    assert before == after
+    rows = list(csv.DictReader(attack_run["csv"].open(encoding="utf-8")))
+    assert len(rows) == attack_run["count"]
+    assert attack_run["results"]["solved_classmate"].full_marks, table(attack_run["results"]["solved_classmate"])
+    print(f"\nclass run: {attack_run['count']} notebooks in {attack_run['seconds']:.1f} s "
+          f"({attack_run['count'] / attack_run['seconds'] * 60:.0f} per minute, 2 at a time)")
 
 
-def _uid_of(proc_dir):
-    try:
-        line = next(x for x in (proc_dir / "status").read_text().splitlines() if x.startswith("Uid:"))
-    except (OSError, StopIteration):
-        return -1
-    return int(line.split()[1])
+def test_delegating_to_the_library_is_refused_with_a_reason(needs_bwrap, tmp_path):
+    """Set 11's ex1 and ex3 (issue 22, 5): an answer that delegates to nn.Dropout or l2_penalty."""
+    nb = solved("11_training_in_practice")
+    answer_cell(nb, "ex1").source = (
+        "def dropout_forward(A, p, rng, training=True):\n"
+        "    layer = nn.Dropout(p, rng)\n"
+        "    out = layer.forward(A) if training else A\n"
+        "    return out, (out / A if training else np.ones_like(A))\n")
+    answer_cell(nb, "ex3").source = (
+        "from nnlib.regularization import l2_penalty\n"
+        "def l2_step(weights, grads, lr, lam):\n"
+        "    params = [nn.Parameter('W', W.copy()) for W in weights]\n"
+        "    return l2_penalty(params, lam), [W - lr * (G + lam * W) for W, G in zip(weights, grads)]\n")
+    result = grader.grade_notebook(write(tmp_path, "delegates", nb), reference=TRAINING, timeout=30)
+    for name in ("ex1", "ex3"):
+        e = by_name(result, name)
+        assert e.points == 0 and "asks you to write it yourself" in e.reason + str(e.checks[0].message), table(result)
+    assert by_name(result, "ex2").points == by_name(result, "ex2").max_points
 
 
-def test_every_submission_has_a_row_and_the_solved_classmate_full_marks(attack_run):
-    rows = list(csv.DictReader(io.StringIO(attack_run["csv_text"])))
-    students = [row["student"] for row in rows]
-    assert sorted(students) == sorted(f"{n}.ipynb" for n in attack_run["results"])
-    by_student = {row["student"]: row for row in rows}
-    solved_row = by_student["solved_classmate.ipynb"]
-    assert solved_row["total"] == solved_row["max"] == "14" and solved_row["note"] == ""
-    for bad in ("a_fifo.ipynb", "a_directory.ipynb"):
-        assert by_student[bad]["note"].startswith("cannot read"), by_student[bad]
-    assert "killed the kernel" in by_student["kills_the_kernel.ipynb"]["note"]
+def test_symbolic_differentiation_cannot_pass_the_derive_exercise(tmp_path):
+    """Set 07's ex6 (derive on paper): sympy's differentiation raises while the answer is graded."""
+    nb = solved("07_softmax_backprop")
+    answer_cell(nb, "ex6").source = "dL_dz = [sp.diff(L, z) for z in zs]\n"
+    result = grader.grade_notebook(write(tmp_path, "diff", nb),
+                                   reference=ROOT / "solutions" / "07_softmax_backprop.ipynb", timeout=30)
+    e = by_name(result, "ex6")
+    assert e.points == 0 and "derive" in e.reason.lower() + e.hint.lower(), table(result)
+    nb = solved("07_softmax_backprop")
+    answer_cell(nb, "ex6").source = "dL_dz = [sp.Derivative(L, z).doit() for z in zs]\n"
+    result = grader.grade_notebook(write(tmp_path, "derivative", nb),
+                                   reference=ROOT / "solutions" / "07_softmax_backprop.ipynb", timeout=30)
+    assert by_name(result, "ex6").points == 0, table(result)
 
 
-def test_denial_of_service_is_bounded(attack_run):
-    r = attack_run["results"]
-    # the sleeping hooks do not fire in checks; their own cells run into the per-cell timeout at worst
-    assert r["sleeps_in_every_cell"].seconds < 45, r["sleeps_in_every_cell"].seconds
-    res = r["resources"]
-    ex2 = next(e for e in res.exercises if e.name == "ex2")
-    assert res.seconds < 60 and ex2.points == 0
-    assert attack_run["seconds"] < 240, attack_run["seconds"]
-
-
-def test_hints_tell_common_mistakes_apart(attack_run):
-    r = attack_run["results"]
-    transpose = next(e for e in r["mistake_transpose"].exercises if e.name == "ex4")
-    new_weights = next(e for e in r["mistake_new_weights"].exercises if e.name == "ex4")
-    assert transpose.points == new_weights.points == 0
-    assert "transpose" in transpose.hint and "OLD" not in transpose.hint, transpose.hint
-    assert "OLD weights" in new_weights.hint and "transpose" not in new_weights.hint, new_weights.hint
-    # the visible check fails for both, and the feedback says which visible checks passed (none)
-    assert transpose.expected.startswith("w1 = ") and transpose.visible_passed == []
-
-
-def test_feedback_files_one_per_student(attack_run):
-    folder = attack_run["csv"].with_name("scores_feedback")
-    files = sorted(p.stem for p in folder.glob("*.md"))
-    assert files == sorted(attack_run["results"])
-    text = (folder / "delegates_to_nnlib.md").read_text(encoding="utf-8")
-    assert "**11 of 14 points**" in text and "raised `RuntimeError: nnlib.layers.Dense.backward" in text
-    assert "Not available to this answer: `nnlib.layers.Dense.backward`" in text
-    hidden_error = (folder / "mistake_transpose.md").read_text(encoding="utf-8")
-    assert "(hidden check, 1 point): failed: raised `ValueError: matmul" in hidden_error, hidden_error
-
-
-def test_partial_credit_counts_passed_checks():
-    reference = ex.read_notebook(REFERENCE)
-    table_ = ex.exercise_cells(reference)
-    plan = grader.build_plan(reference, table_, grader.submitted_answers(solved(), reference, table_))
-    records = {k: grader.Record("ok", step.expected or []) for k, step in enumerate(plan)}
-    first_ex4_check = next(k for k, step in enumerate(plan) if step.exercise == "ex4" and step.role == "check")
-    records[first_ex4_check] = grader.Record("ok", [("stdout", "w1 = 0\n")])
-    strict = grader.score(reference, table_, plan, records, {}, TIMEOUT, set())
-    partial = grader.score(reference, table_, plan, records, {}, TIMEOUT, set(), partial=True)
-    assert [e.points for e in strict] == [2, 3, 2, 0, 2, 2]
-    assert [e.points for e in partial] == [2, 3, 2, 2, 2, 2]  # ex4: two hidden checks of 1 point passed
-
-
-def test_the_class_run_says_which_sandbox_it_used(attack_run):
-    assert "sandbox:" in attack_run["log"]
+def test_a_symlink_to_the_reference_is_not_graded(tmp_path):
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(REFERENCE)
+    result = grader.grade_notebook(link, reference=REFERENCE)
+    assert result.error and "symbolic link" in result.error
 
 
 # --------------------------------------------------------------------------- the sandbox from inside
@@ -511,6 +389,7 @@ try:
 except OSError as exc:
     facts["network"] = type(exc).__name__
 facts["reference_exists"] = os.path.exists(REFERENCE)
+facts["original_nnlib_exists"] = os.path.exists(os.path.join(ROOT, "nnlib", "layers.py"))
 try:
     open(REFERENCE, "a").close()
     facts["reference_writable"] = True
@@ -526,11 +405,12 @@ import resource
 facts["cpu_limit"] = resource.getrlimit(resource.RLIMIT_CPU)[0]
 facts["nproc_limit"] = resource.getrlimit(resource.RLIMIT_NPROC)[0]
 facts["pid_namespace"] = os.getpid() < 10
+facts["cwd_filesystem"] = os.statvfs(".").f_blocks * os.statvfs(".").f_frsize
 import subprocess, sys
-# a child process (a fresh interpreter, without the guard's hook) opening the kernel's memory
 _child = subprocess.run([sys.executable, "-I", "-c", f"open('/proc/{os.getpid()}/mem', 'rb').close(); print('opened')"],
                         capture_output=True, text=True, timeout=30)
 facts["child_reads_kernel_memory"] = "opened" in _child.stdout
+facts = json.dumps(facts, sort_keys=True)
 ### END SOLUTION
 '''
 
@@ -542,11 +422,9 @@ def probe_reference(path):
         nbformat.v4.new_markdown_cell("# Solutions 99. Probe"),
         nbformat.v4.new_code_cell(f"REFERENCE = {str(path)!r}\nROOT = {str(ROOT)!r}"),
         nbformat.v4.new_code_cell(PROBE_ANSWER, metadata={"tags": ["answer"], "nnlib": {"exercise": "ex1"}}),
-        nbformat.v4.new_code_cell("print(json.dumps(facts, sort_keys=True))",
+        nbformat.v4.new_code_cell('report("facts", facts)',
                                   metadata={"tags": ["check"], "nnlib": {"exercise": "ex1", "points": 1}}),
     ]
-    cells[3].outputs = [nbformat.v4.new_output("stream", name="stdout", text="(whatever)\n")]
-    cells[3].execution_count = 1
     for i, c in enumerate(cells):
         c.id = f"probe-{i}"
     nb.cells = cells
@@ -554,12 +432,8 @@ def probe_reference(path):
     return path
 
 
-@pytest.fixture(scope="module", params=["bwrap", "fallback"])
-def probe(request, tmp_path_factory):
-    if request.param == "bwrap" and not sandbox.shutil.which("bwrap"):
-        pytest.fail("bubblewrap is not installed: `apt-get install bubblewrap` (.ci/run does it)")
-    box = sandbox.detect(force_fallback=request.param == "fallback")
-    folder = tmp_path_factory.mktemp(f"probe_{request.param}")
+def _probe(mode, folder):
+    box = sandbox.detect(force_fallback=mode == "fallback")
     ref = probe_reference(folder / "99_probe.ipynb")
     os.environ["NNLIB_TEST_MARKER"] = "secret"
     try:
@@ -567,28 +441,32 @@ def probe(request, tmp_path_factory):
     finally:
         del os.environ["NNLIB_TEST_MARKER"]
     assert result.error is None, result.error
-    return box, json.loads(result.exercises[0].checks[0].actual)
+    return box, json.loads(result.exercises[0].checks[0].reported["facts"])
 
 
-def test_the_sandbox_seen_from_inside(probe):
-    box, facts = probe
+def test_the_sandbox_seen_from_inside(needs_bwrap, tmp_path):
+    box, facts = _probe("bwrap", tmp_path)
     assert facts["marker"] is False  # a clean environment
     assert facts["network"] != "connected"
     assert facts["cpu_limit"] == box.limits.cpu_seconds
     assert facts["cwd"] == []  # a fresh, empty working folder
+    assert facts["cwd_filesystem"] <= box.limits.tmp_bytes  # the private tmpfs, not the host disk
+    assert facts["reference_exists"] is False  # the reference is not in the sandbox at all
+    assert facts["original_nnlib_exists"] is False  # nor nnlib's original sources
+    assert facts["pid_namespace"] is True
     if box.drop_uid:
         assert facts["uid"] in range(sandbox.UID_BASE, sandbox.UID_BASE + sandbox.UID_COUNT)
         assert facts["nproc_limit"] == box.limits.processes
         assert facts["repo_writable"] is False and facts["reference_writable"] is False
         assert facts["child_reads_kernel_memory"] is False  # the kernel is not dumpable
-    else:  # the fallback cannot drop the uid here: it must say that the kernel can write what the grader can
-        assert box.mode == "fallback" and "can write what the grader can" in box.note
-    if box.mode == "bwrap":
-        assert facts["reference_exists"] is False  # the reference is not in the sandbox at all
-        assert facts["pid_namespace"] is True
-        assert "bubblewrap" in box.note
-    else:
-        assert "FALLBACK" in box.note and "chmod 700" in box.note  # it says what it falls back to
+
+
+def test_the_fallback_says_what_it_does_not_protect(tmp_path):
+    box, facts = _probe("fallback", tmp_path)
+    assert facts["marker"] is False and facts["cpu_limit"] == box.limits.cpu_seconds
+    assert "FALLBACK" in box.note and "apt-get install bubblewrap" in box.note
+    assert facts["reference_exists"] is True  # as the message says: the kernel sees the host's files
+    assert "can read every file" in grader.FALLBACK_LIMITS and "original nnlib sources" in grader.FALLBACK_LIMITS
 
 
 # --------------------------------------------------------------------------- the grader killed
@@ -600,12 +478,11 @@ def start_slow_class_run(tmp_path, students, jobs):
     folder = tmp_path / "subs"
     folder.mkdir()
     for i in range(students):
-        nb = with_ex2("import time\ntime.sleep(4)\n" + WRONG_EX2)
-        (folder / f"student{i}.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+        write(folder, f"student{i}", with_answer("ex2", "import time\ntime.sleep(4)\n" + WRONG_EX2))
     csv_path = tmp_path / "scores.csv"
     proc = subprocess.Popen([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv", str(csv_path),
-                             "--reference", str(REFERENCE), "--jobs", str(jobs)], cwd=ROOT,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                             "--reference", str(REFERENCE), "--jobs", str(jobs), "--accept-unsandboxed-risk"],
+                            cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = proc.stdout.readline()  # the sandbox line: grading has started (on a loaded machine, late)
     assert first.startswith("sandbox:"), first + proc.stderr.read()
@@ -621,56 +498,15 @@ def test_a_terminated_class_run_still_writes_a_row_per_submission(tmp_path):
     assert [r["student"] for r in rows] == [f"student{i}.ipynb" for i in range(4)], out + err
     assert any("interrupted" in r["note"] for r in rows), rows
     assert proc.returncode is not None
-
-
-# --------------------------------------------------------------------------- the same guard without bubblewrap
-
-
-def test_without_bubblewrap_the_guard_still_holds(tmp_path):
-    """The fallback sandbox (no bubblewrap) keeps the guard, the forbidden helpers and the limits:
-    the attacks on the checks still earn nothing and a solved notebook still gets full marks.
-    (Attacks on files are not run here: the fallback may run the kernel as the grader's user.)"""
-    box = sandbox.detect(force_fallback=True)
-    assert box.mode == "fallback"
-    subs = attacks(tmp_path / "unused.csv", tmp_path / "unused.ipynb")
-    folder = tmp_path / "subs"
-    folder.mkdir()
-    names = ["honest_wrong", "input_transformer", "guard_replaced", "delegates_to_nnlib", "solved_classmate"]
-    for name in names:
-        (folder / f"{name}.ipynb").write_text(nbformat.writes(subs[name]), encoding="utf-8")
-    out = io.StringIO()
-    results = {r.submission.stem: r for r in grader.grade_class(
-        folder, tmp_path / "scores.csv", reference=REFERENCE, timeout=TIMEOUT, jobs=2, out=out, sandbox=box)}
-    assert "FALLBACK" in out.getvalue()
-    assert results["solved_classmate"].full_marks, table(results["solved_classmate"])
-    assert results["honest_wrong"].total == 11
-    for name in names[1:4]:
-        assert points(results[name])["ex2"] == 0, table(results[name])
-
-
-# --------------------------------------------------------------------------- delegating by aliasing
-
-
-def test_an_alias_of_a_forbidden_helper_is_refused(tmp_path):
-    """Binding the library's helper to the name the exercise asks for hands the check nnlib's own
-    function, and the check is then the nearest caller: the guard replaces such names by a refusal."""
-    nb = solved()
-    answer_cell(nb, "ex6").source = (
-        "import nnlib as nn\n"
-        "numerical_gradient = nn.numerical_gradient\n"
-        "relative_error = nn.relative_error\n")
-    path = tmp_path / "aliases.ipynb"
-    path.write_text(nbformat.writes(nb), encoding="utf-8")
-    result = grader.grade_notebook(path, reference=REFERENCE, timeout=20)
-    ex6 = next(e for e in result.exercises if e.name == "ex6")
-    assert ex6.points == 0, table(result)
-    assert "asks you to write it yourself" in ex6.reason, ex6.reason
-    others = [e for e in result.exercises if e.name != "ex6"]
-    assert all(e.points == e.max_points for e in others), table(result)  # nothing else is lost
+    time.sleep(1)
+    ps = subprocess.run(["ps", "-eo", "pid,stat,args"], capture_output=True, text=True).stdout
+    left = [line for line in ps.splitlines() if str(tmp_path) in line and " Z" not in line]
+    assert not left, left
 
 
 def test_a_killed_class_run_leaves_a_row_per_submission(tmp_path):
-    """SIGKILL cannot be handled: the CSV written before and during the run still has every row."""
+    """SIGKILL cannot be handled: the CSV written before and during the run still has every row, and
+    the kernels die with the grader (bubblewrap's --die-with-parent; in the fallback, their session)."""
     proc, csv_path = start_slow_class_run(tmp_path, students=3, jobs=1)
     time.sleep(2)
     proc.kill()
@@ -678,3 +514,29 @@ def test_a_killed_class_run_leaves_a_row_per_submission(tmp_path):
     rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
     assert [r["student"] for r in rows] == [f"student{i}.ipynb" for i in range(3)]
     assert all(r["note"] for r in rows), rows   # each says why it has no grade (yet)
+
+
+# --------------------------------------------------------------------------- without bubblewrap
+
+
+def test_without_bubblewrap_the_verdicts_still_hold(tmp_path):
+    """The fallback sandbox (no bubblewrap): the attacks on the checks still earn nothing and a solved
+    notebook still gets full marks, because the verdicts are made outside the kernel in both modes."""
+    box = sandbox.detect(force_fallback=True)
+    assert box.mode == "fallback"
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    subs = {"honest_wrong": WRONG_EX2, "finaliser_and_hash": FINALISER_AND_HASH, "lying_ndarray": LYING_NDARRAY,
+            "steal_expected": STEAL_EXPECTED}
+    for name, source in subs.items():
+        write(folder, name, with_answer("ex2", source))
+    write(folder, "solved_classmate", solved())
+    out = io.StringIO()
+    results = {r.submission.stem: r for r in grader.grade_class(
+        folder, tmp_path / "scores.csv", reference=REFERENCE, timeout=TIMEOUT, jobs=2, out=out, sandbox=box,
+        accept_risk=True)}
+    assert "FALLBACK" in out.getvalue()
+    assert results["solved_classmate"].full_marks, table(results["solved_classmate"])
+    assert results["honest_wrong"].total == 11
+    for name in subs:
+        assert points(results[name])["ex2"] == 0, table(results[name])

@@ -341,10 +341,21 @@ def value_answer_names(nb):
     return names
 
 
+def _form_only(data):
+    """True for what a form check reports: a bool, or a list of shapes (lists of ints)."""
+    if type(data) is bool:
+        return True
+    if type(data) is dict and "list" in data:
+        return all(type(v) is int or (type(v) is dict and "list" in v and all(type(n) is int for n in v["list"]))
+                   for v in data["list"])
+    return False
+
+
 @pytest.mark.parametrize("stem", SETS)
-def test_a_value_answer_has_no_visible_check(stem):
-    # a visible check of a number worked out by hand shows the answer in the student version (the
-    # reference's values are its comments), and a form check ("a word: True") passes a wrong answer
+def test_a_value_answer_has_no_visible_check_that_shows_it(stem):
+    # a visible check that reports a number worked out by hand (or a prediction, a choice) shows the
+    # answer in the student version (the reference's values are its comments): it may report the
+    # answer's form at most (a bool, shapes), and the values go to the grader's hidden checks
     nb = notebook(stem)
     names = value_answer_names(nb)
     visible = []
@@ -355,8 +366,19 @@ def test_a_value_answer_has_no_visible_check(stem):
             continue
         used = {n.id for n in ast.walk(ast.parse(code_of(cell))) if isinstance(n, ast.Name)}
         if used & names.get(ex.exercise_name(cell), set()):
-            visible.append((index, ex.exercise_name(cell), sorted(used & names[ex.exercise_name(cell)])))
-    assert not visible, f"{stem}: visible checks of answers given as values: {visible}"
+            shown = {k: v for k, v in stored_reports(cell).items() if not _form_only(v)}
+            if shown:
+                visible.append((index, ex.exercise_name(cell), sorted(shown)))
+    assert not visible, f"{stem}: visible checks that show an answer given as values: {visible}"
+
+
+@pytest.mark.parametrize("stem, exercise", predict_items() + [
+    (stem, name) for stem in SETS for name, entry in ex.exercise_cells(notebook(stem)).items()
+    if any("choice" in checks.report_options(ex.source_of(notebook(stem)["cells"][i])) for i, _, _ in entry["checks"])])
+def test_a_prediction_or_a_choice_has_no_visible_check(stem, exercise):
+    # a form check ("one of A, B, C, D = True") would look passed for a wrong answer
+    entry = ex.exercise_cells(notebook(stem))[exercise]
+    assert all(hidden for _, _, hidden in entry["checks"]), f"{stem} {exercise}"
 
 
 #: checked values that may also appear in the chapter: a threshold check, not an answer to copy

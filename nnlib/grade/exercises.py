@@ -22,11 +22,12 @@ a given backward pass or training step); tests/test_transfer_exercises.py counts
 of a "predict" exercise that runs the experiment is tagged ``reveal``: the student version keeps
 its code and drops its output.
 
-The student version differs from the solution in four more ways: the title "# Solutions N."
+The student version differs from the solution in three more ways: the title "# Solutions N."
 becomes "# Exercises N.", an answer cell with forbidden helpers says so in a first comment line,
-and every visible check whose output is plain printed text becomes a ``%%nnlib_check`` cell
-(:mod:`nnlib.grade.verdict`) that prints expected and got side by side, with the cell
-``%load_ext nnlib.grade.verdict`` after the first code cell to load it.
+and every visible check (whose cell ends with ``report()`` calls, :mod:`nnlib.grade.verdict`)
+keeps its stored outputs, gets the values the reference reports as comments at the end of its
+source, and holds them as plain data in ``metadata.nnlib.expected`` (for self-checking without
+the solutions).
 
 Instructor command (from the repository root)::
 

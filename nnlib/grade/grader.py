@@ -14,6 +14,11 @@ grades every notebook in the folder, two at a time, and writes one CSV row per s
 ``note`` saying why when a notebook could not be (fully) graded, and one feedback file per
 student in ``scores_feedback/`` (Markdown).
 
+Without ``solutions/`` (a student's copy) the first command runs the notebook's visible checks
+against the values stored in it (metadata ``nnlib.expected``), says that the hidden ones need the
+reference, and exits by what it could check. ``python -m pytest --nbval exercises/NN.ipynb`` is the
+same grading, one test per exercise (:mod:`nnlib.grade.pytest_plugin`).
+
 Threat model
 ------------
 - **Self-study** (the public book): the solutions are public, so a grade is feedback, not proof.
@@ -21,7 +26,9 @@ Threat model
 - **A class**: the instructor grades with a private reference (``--reference FILE`` or
   ``--solutions DIR``) whose hidden checks are not in the public repository. Then no submission
   may get points it did not earn by computing, nor change another submission's result, the CSV
-  or the reference.
+  or the reference, and a class run always finishes with a row per file. Class mode refuses to
+  run without bubblewrap unless ``--accept-unsandboxed-risk`` is given (:data:`FALLBACK_LIMITS`
+  says what the fallback does not protect).
 
 How a notebook is graded
 ------------------------
@@ -29,39 +36,45 @@ How a notebook is graded
    notebook metadata (``nnlib.exercise_set``) or by the file name, else the solution whose
    answer-cell ids the submission holds. Only the *source* of the submission's answer cells is
    used (matched by cell id, else by exercise name); its outputs, checks and metadata are ignored.
-2. A kernel starts in a sandbox (:mod:`nnlib.grade.sandbox`: bubblewrap with no network, a
-   private /tmp as working folder, read-only code, an unprivileged uid, CPU/memory/file/process
-   limits, a clean environment; a stated fallback without bubblewrap). The working folder holds
-   nothing: no reference, no expected output, no result file. Why bubblewrap: one Debian package,
-   no daemon and no configuration, it builds the namespaces (mount, PID, network) per command
-   line, ``--die-with-parent`` takes every process of the submission down with the kernel, and
-   it composes with ``setpriv`` (the uid) and ``setrlimit`` (the limits), all standard tools.
-3. The grader drives the kernel itself (:mod:`nnlib.grade.kernel`, jupyter_client over Unix
-   sockets): the guard setup (:mod:`nnlib.grade.guard`), then the reference's cells in order,
-   with the submitted answers in place of its answer cells. Expected outputs stay in the
-   grader's process: it compares what the kernel publishes with the reference's stored output.
-   Nothing comes back through a file, so there is no report to forge.
-4. Before every check (and every answer) the guard restores the kernel from a snapshot its
-   audit hook holds; checks and the reference's setup cells run outside IPython's transformers
-   and events, inside the hook, which captures their output and signs it together with the
-   exception and the answer's thread count: the grader compares only that signed answer.
-5. Forbidden helpers: an answer cell's metadata ``nnlib.forbidden`` lists the nnlib functions
-   the exercise asks the student to write; answers cannot call them (checks can).
-6. Limits: a per-cell timeout (interrupt, then kill), a wall-clock limit per notebook, an output
-   cap per cell (64 KiB kept; a single message over 8 MiB drops the kernel's connection), and
-   the sandbox's resource limits. An answer that kills the kernel costs its
-   exercise: the notebook runs again with that answer replaced by its stub.
+2. **Values, not verdicts.** Check cells (the reference's, visible and hidden) end with
+   ``report(key, value, **options)`` (:mod:`nnlib.grade.verdict`): in the kernel the value is only
+   converted to plain data by the grader's own code (exact builtin types; numpy arrays of numbers
+   copied by numpy's C routines; anything else, subclasses included, refused) and sent out as a
+   display message. No check asserts, compares or prints a verdict, and none computes the expected
+   value in the student's kernel.
+3. **Expected values from a trusted run.** The reference notebook itself runs in a separate kernel
+   (:mod:`nnlib.grade.reference`; cached per reference, in memory and in ``~/.cache/nnlib-grade``,
+   mode 0700); what its checks report are the expected values. The grader compares, in its own
+   process, each value the submission's kernel sent for a check with the reference's, with the
+   tolerance and hints written as literals in the reference's check cell (:mod:`nnlib.grade.checks`,
+   read with ``ast``). Every failing report is kept, with its hint (a typical wrong answer listed
+   with ``wrong=`` gets its own), expected and got.
+4. **The kernel** starts in a sandbox (:mod:`nnlib.grade.sandbox`: bubblewrap with no network, a
+   private 64 MiB tmpfs as /tmp and working folder, read-only code, an unprivileged uid,
+   CPU/memory/file/process limits, a clean environment; a stated fallback without bubblewrap).
+   It imports a copy of nnlib in which the forbidden helpers (answer metadata ``nnlib.forbidden``)
+   raise ``ForbiddenHelper`` (:mod:`nnlib.grade.guard`); the original code is not in the sandbox.
+   The grader drives the kernel itself (:mod:`nnlib.grade.kernel`, jupyter_client over Unix
+   sockets): the reference's cells in order, with the submitted answers in place of its answer
+   cells. Why bubblewrap: one Debian package, no daemon and no configuration, namespaces per
+   command line, ``--die-with-parent`` takes every process of the submission down with the kernel.
+5. Limits: a per-cell timeout (interrupt, then kill; reported as a time limit), a wall-clock limit
+   per notebook, an output cap per cell (64 KiB kept; a single message over 8 MiB drops the
+   kernel's connection), and the sandbox's resource limits. An answer that stops the kernel costs
+   its exercise: the notebook runs again with that answer replaced by its stub.
 
 Scoring is all-or-nothing per exercise by default (a forged visible check is then worthless: the
 hidden checks fail, and the exercise with them); ``--partial`` (or ``nnlib.partial: true`` on
-an answer cell) gives the points of each passed check. Class mode always finishes: every
-submission gets a row, the CSV is written atomically by the grader after every kernel is gone.
+an answer cell) gives the points of each passed check. Class mode always finishes: every file
+gets a row (a name that is not UTF-8 is escaped), the CSV is written atomically, and an error
+while writing it is reported and the CSV written elsewhere.
 
-What remains possible inside one Python process (documented in :mod:`nnlib.grade.guard`):
-code that runs *during* a check (the student's own function) rewriting the interpreter at that
-moment, or wrapping the grader's guard function, can forge a verdict the kernel computes; hidden
-checks that print values (compared by the grader) cannot be forged that way without computing
-them. The limits chosen and the measured times are in README.md ("Exercises").
+Why the old in-kernel guard went (issue 22): any code in the kernel (a finaliser, a ``__hash__``,
+an event-loop callback, the answer's own function) runs in the same interpreter as anything that
+protects a verdict there; now there is no verdict there to protect. What remains possible, by
+design: hard-coding a visible check's public values (the hidden checks then fail), and, for the
+few exercises whose right answers differ (a trained classifier's accuracy, a step network's
+outputs), forging the property the check computes in the kernel.
 """
 
 import argparse
