@@ -145,7 +145,7 @@ def multiple_choice_exercises():
             for index, _, hidden in entry["checks"]:
                 options = checks.report_options(nb.cells[index].source).get("choice")
                 if hidden and options and letters:
-                    stored = nb.cells[index].outputs[0]["data"][verdict.MIME]["value"]
+                    stored = nb.cells[index].outputs[0]["metadata"][verdict.MIME]["value"]
                     found.append((path.stem, name, letters, stored, {v: h for v, h in options.get("wrong", [])}))
     return found
 

@@ -29,8 +29,8 @@ def _report_output(key, value):
     from nnlib.grade import verdict
 
     data = verdict.plain(value)
-    return nbformat.v4.new_output("display_data", data={"text/plain": f"{key} = {verdict.show(data)}",
-                                                        verdict.MIME: {"key": key, "value": data}})
+    return nbformat.v4.new_output("display_data", data={"text/plain": f"{key} = {verdict.show(data)}"},
+                                  metadata={verdict.MIME: {"key": key, "value": data}})
 
 
 def small_solution():

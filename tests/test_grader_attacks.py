@@ -22,17 +22,15 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from nnlib import exercises as ex
 from nnlib.grade import grader, sandbox
 
-from test_grader import (BACKPROP, REFERENCE, ROOT, VISIBLE_EX2, WRONG_EX2, answer_cell, by_name, points, solved,
+from test_grader import (REFERENCE, ROOT, VISIBLE_EX2, WRONG_EX2, answer_cell, by_name, points, solved,
                          table, with_answer, write)
 
 TIMEOUT = 5.0
@@ -146,8 +144,8 @@ from nnlib.grade.verdict import MIME
 
 def _forge(result):
     for key in ("dW (4 samples, 3 -> 5)", "db (4 samples, 3 -> 5)", "dX (4 samples, 3 -> 5)", "db"):
-        publish_display_data({MIME: {"key": key, "value": {"array": {"shape": [1, 5], "data": [0.0] * 5}}},
-                              "text/plain": key})
+        publish_display_data({"text/plain": key},
+                             metadata={MIME: {"key": key, "value": {"array": {"shape": [1, 5], "data": [0.0] * 5}}}})
 
 
 get_ipython().events.register("pre_run_cell", lambda info: _forge(None))
@@ -320,7 +318,7 @@ def test_the_disk_limit_holds(attack_run):
 
 
 def test_no_process_outlives_the_grading(attack_run):
-    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
     assert "sleep 917" not in out, out
 
 
@@ -498,9 +496,58 @@ def test_a_terminated_class_run_still_writes_a_row_per_submission(tmp_path):
     assert any("interrupted" in r["note"] for r in rows), rows
     assert proc.returncode is not None
     time.sleep(1)
-    ps = subprocess.run(["ps", "-eo", "pid,stat,args"], capture_output=True, text=True).stdout
+    ps = subprocess.run(["ps", "-ww", "-eo", "pid,stat,args"], capture_output=True, text=True).stdout
     left = [line for line in ps.splitlines() if str(tmp_path) in line and " Z" not in line]
     assert not left, left
+
+
+def test_no_kernel_outlives_a_killed_grader_in_the_fallback(tmp_path):
+    """Issue 22: a grading kernel was still running long after its grader was gone. Without
+    bubblewrap the kernel now asks the system to kill it when the grader's process is gone."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    write(folder, "sleeper", with_answer("ex2", "import time\ntime.sleep(30)\n" + WRONG_EX2))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv",
+                             str(tmp_path / "s.csv"), "--reference", str(REFERENCE), "--accept-unsandboxed-risk"],
+                            cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(temp),
+                                               NNLIB_GRADE_NO_BWRAP="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("sandbox: FALLBACK")
+
+    def kernels():
+        ps = subprocess.run(["ps", "-ww", "-eo", "stat,args"], capture_output=True, text=True).stdout
+        return [line for line in ps.splitlines() if str(temp) in line and "ipykernel" in line
+                and not line.startswith("Z")]
+
+    deadline = time.monotonic() + 120
+    while not kernels() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert kernels(), "no kernel started"
+    proc.kill()
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while kernels() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not kernels()
+
+
+def test_no_process_of_a_submission_outlives_its_grading_in_the_fallback(tmp_path):
+    """Without bubblewrap (and its PID namespace) a kernel's detached processes are found through the
+    command line's subreaper and killed with the kernel."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    write(folder, "leak", with_answer("ex2", KERNEL_LEAK))
+    proc = subprocess.run([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv", str(tmp_path / "s.csv"),
+                           "--reference", str(REFERENCE), "--accept-unsandboxed-risk"], cwd=ROOT, timeout=300,
+                          env=dict(os.environ, NNLIB_GRADE_NO_BWRAP="1"), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    ps = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    left = [line for line in ps.splitlines() if "sleep 917" in line]
+    for line in left:  # (do not leave them running even when the test fails)
+        os.kill(int(line.split()[0]), signal.SIGKILL)
+    assert not left
 
 
 def test_a_killed_class_run_leaves_a_row_per_submission(tmp_path):

@@ -57,7 +57,7 @@ def stored_reports(cell):
     """{key: plain value} that a reference check cell reported when it was executed."""
     values = {}
     for out in cell.get("outputs", []):
-        data = out.get("data", {}).get(MIME)
+        data = out.get("metadata", {}).get(MIME) or out.get("data", {}).get(MIME)
         if data is not None:
             values[data["key"]] = data["value"]
     return values

@@ -251,13 +251,6 @@ def _clean_outputs(outputs):
     return cleaned
 
 
-def _stdout_only(outputs):
-    """The text of outputs that are all stdout streams, else None (such checks keep their form)."""
-    if not outputs or any(o.get("output_type") != "stream" or o.get("name") != "stdout" for o in outputs):
-        return None
-    return "".join(_text(o["text"]) for o in outputs)
-
-
 def _text(text):
     return "".join(text) if isinstance(text, list) else text
 
@@ -318,12 +311,12 @@ def make_exercise(solution, set_name):
                 new.outputs = _clean_outputs(cell.get("outputs", []))
                 new.execution_count = cell.get("execution_count")
                 if role == "check":
-                    expected = _reported(new.outputs)
+                    expected = _reported(cell.get("outputs", []))  # (the cleaned outputs have no metadata)
                     if expected:  # for self-checking without the solutions (python -m nnlib.grade)
                         new.metadata.setdefault("nnlib", {})["expected"] = expected
                     # the expected values stay visible after the student runs the check (which
                     # replaces the stored output with what their code reports)
-                    new.source = (cell.source.rstrip("\n") + _expected_comment(new.outputs)).rstrip("\n")
+                    new.source = (cell.source.rstrip("\n") + _expected_comment(cell.get("outputs", []))).rstrip("\n")
         elif "attachments" in cell:
             new.attachments = copy.deepcopy(cell.attachments)
         nb.cells.append(new)
@@ -337,9 +330,9 @@ def _reported(outputs):
 
     found = []
     for out in outputs:
-        data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
-        if MIME in data and isinstance(data[MIME], dict):
-            found.append([data[MIME].get("key"), data[MIME].get("value")])
+        meta = out.get("metadata", {}) if out.get("output_type") == "display_data" else {}
+        if isinstance(meta, dict) and isinstance(meta.get(MIME), dict):
+            found.append([meta[MIME].get("key"), meta[MIME].get("value")])
     return found
 
 
@@ -349,9 +342,9 @@ def _expected_comment(outputs):
 
     lines = []
     for out in outputs:
-        data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
-        if MIME in data:
-            text = data.get("text/plain", "")
+        meta = out.get("metadata", {}) if out.get("output_type") == "display_data" else {}
+        if isinstance(meta, dict) and MIME in meta:
+            text = out.get("data", {}).get("text/plain", "")
             lines.append("".join(text) if isinstance(text, list) else text)
     if not lines:
         return "\n"

@@ -78,10 +78,8 @@ outputs), forging the property the check computes in the kernel.
 """
 
 import argparse
-import json
 import os
 import re
-import secrets
 import signal
 import sys
 import threading
@@ -304,34 +302,6 @@ def build_plan(reference, table, answers, stubbed=()):
         else:
             steps.append(Step("setup", name, index, source))
     return steps
-
-
-def build_merged(reference, table, answers, stubbed=(), guard_name="_nnlib_guard"):
-    """The merged run as a notebook (for reading and for tests) and each code cell's role.
-
-    Returns (notebook, roles), roles[k] = (role, exercise, reference index); cell 0 is the guard
-    setup. Check cells keep the reference's outputs (the grader compares against them; the kernel
-    never receives them), answer cells hold the submitted source and no outputs.
-    """
-    plan = build_plan(reference, table, answers, stubbed)
-    cells = [_code_cell(f"# guard setup: nnlib.grade.guard.setup_source(..., {guard_name!r}, ...)")]
-    roles = [("guard", None, None)]
-    for step in plan:
-        ref_cell = reference["cells"][step.index]
-        if step.role in ("check", "hidden"):
-            cells.append(_code_cell(step.source, outputs=ref_cell.get("outputs", []),
-                                    execution_count=ref_cell.get("execution_count") or 1))
-        else:
-            cells.append(_code_cell(step.source))
-        roles.append((step.role, step.exercise, step.index))
-    nb = {"cells": cells, "nbformat": 4, "nbformat_minor": 4,
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}
-    return nb, roles
-
-
-def _code_cell(source, outputs=(), execution_count=None):
-    return {"cell_type": "code", "execution_count": execution_count, "metadata": {},
-            "outputs": [o for o in outputs if o.get("output_type") != "error"], "source": source}
 
 
 def forbidden_helpers(reference, table):
@@ -1023,6 +993,9 @@ def main(argv=None):
                      f"{args.notebook_timeout:g}")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _sigterm_class if args.folder else _sigterm)
+    from .kernel import become_subreaper
+
+    become_subreaper()  # processes a kernel detaches are killed with it (Linux; see kernel.sweep_orphans)
     if args.folder:
         if args.notebooks:
             parser.error("give either notebooks or --class FOLDER, not both")

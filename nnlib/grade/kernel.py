@@ -39,6 +39,55 @@ START_TIMEOUT = 60.0
 INTERRUPT_GRACE = 3.0
 
 
+#: the pids of the kernel processes this grader started and has not reaped yet (see sweep_orphans)
+_PROCS = set()
+_PROCS_LOCK = __import__("threading").Lock()
+#: set by become_subreaper(): orphaned descendants of a kernel are re-parented to this process
+_SUBREAPER = [False]
+
+
+def become_subreaper():
+    """Linux: make this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER), so
+    that a process a kernel detached (a new session, a double fork) can still be found and killed
+    when the kernel is killed. The command line does this; elsewhere it does nothing."""
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0:
+            _SUBREAPER[0] = True
+    except (OSError, AttributeError):
+        pass
+    return _SUBREAPER[0]
+
+
+def sweep_orphans():
+    """Kill (and reap) every child of this process that is not a live kernel: with the subreaper
+    set, those are processes a killed kernel left behind. Returns how many were killed."""
+    if not _SUBREAPER[0] or not os.path.isdir("/proc"):
+        return 0
+    me, killed = os.getpid(), 0
+    with _PROCS_LOCK:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) in _PROCS:
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == me:
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                    killed += 1
+                except OSError:
+                    pass
+                try:
+                    os.waitpid(int(entry), 0)
+                except OSError:
+                    pass
+    return killed
+
+
 class KernelDied(Exception):
     """The kernel stopped (or was killed) while a cell ran."""
 
@@ -155,9 +204,11 @@ class Kernel:
                 "--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
         cmd = self.sandbox.command(argv, run_dir, work_dir, self.uid, self.library)
         cwd = "/" if self.sandbox.mode == "bwrap" else str(work_dir)  # bubblewrap changes into it itself
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir, self.library), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+        with _PROCS_LOCK:  # (a sweep must not take the kernel being started for an orphan)
+            self.proc = subprocess.Popen(cmd, cwd=cwd, env=self.sandbox.env(work_dir, run_dir, self.library),
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE, start_new_session=True)
+            _PROCS.add(self.proc.pid)
         import zmq
 
         self._context = zmq.Context()
@@ -219,6 +270,9 @@ class Kernel:
                 pass
             if self.proc.stderr:
                 self.proc.stderr.close()
+            with _PROCS_LOCK:
+                _PROCS.discard(self.proc.pid)
+            sweep_orphans()
         if self.uid is not None and self.sandbox.mode != "bwrap":
             self.sandbox.kill_leftovers(self.uid)
         self.dead = True
@@ -281,7 +335,8 @@ class Kernel:
                         continue
                     else:
                         data = content.get("data", {})
-                        sent = data.get(MIME) if isinstance(data, dict) else None
+                        meta = content.get("metadata", {})
+                        sent = meta.get(MIME) if isinstance(meta, dict) else None
                         if isinstance(sent, dict) and isinstance(sent.get("key"), str):
                             if len(result.reports) < MAX_REPORTS:
                                 result.reports.append((sent["key"][:200], sent.get("value")))
