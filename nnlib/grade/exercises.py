@@ -11,9 +11,9 @@ The cell format (see CONTRIBUTING.md, "Exercises"):
   ``check`` and ``hidden`` (dropped from the student version, run by the grader);
   metadata ``{"nnlib": {"exercise": "ex1", "points": 1}}``.
 
-Compatible extensions: a check cell may carry ``"hint"`` and ``"mistakes"`` in its ``nnlib``
-metadata (shown by the grader when the check fails; see :func:`nnlib.grade.grader.choose_hint`),
-an answer cell ``"forbidden"`` (nnlib functions its answer may not call while graded) and
+Compatible extensions: a check cell may carry ``"hint"`` in its ``nnlib`` metadata (the hint of
+its reports that have none of their own; see :func:`nnlib.grade.grader.check_result`), an answer
+cell ``"forbidden"`` (nnlib functions absent while the answer is graded) and
 ``"partial"``, and any cell tagged ``solution`` (a markdown cell that discusses the answer, say)
 is dropped from the student version. A transfer exercise marks its (first) answer cell with
 ``"kind"``: ``"predict"`` (commit to a number or a choice before a later cell shows it),

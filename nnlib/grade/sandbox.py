@@ -18,9 +18,11 @@
 
 Without ``bwrap`` the grader says so and falls back to: the unprivileged uid (``setpriv``, when
 root and the Python installation is readable by that uid), ``unshare --net`` (no network; root
-only), the resource limits, the clean environment and a fresh working folder. In that fallback
-the kernel can read every world-readable file, so a private reference folder must not be
-world-readable (``chmod 700``). Not root and no bwrap: resource limits and clean environment only.
+only), the resource limits, the clean environment and a fresh working folder on the host disk. In
+that fallback the kernel can read every file its uid can read, so class mode (a private
+reference) refuses to run there unless the instructor passes ``--accept-unsandboxed-risk``
+(:data:`nnlib.grade.grader.FALLBACK_LIMITS`). Not root and no bwrap: resource limits and clean
+environment only.
 """
 
 import itertools
@@ -296,7 +298,8 @@ def detect(limits=None, force_fallback=False):
                  "usable by another uid), so it can write what the grader can")
     if root and _which("unshare"):
         parts.append("no network via unshare")
-    parts.append("the kernel can read world-readable files: keep a private reference folder chmod 700")
+    parts.append("the kernel sees the host's files and nnlib's original sources, and its working folder is on "
+                 "the host disk: class mode refuses this unless given --accept-unsandboxed-risk")
     box = Sandbox("fallback", "; ".join(parts) + f"; limits: {limits.describe()}", limits, drop_uid=drop)
     _detected = (key, box)
     return box

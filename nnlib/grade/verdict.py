@@ -37,7 +37,7 @@ MIME = "application/vnd.nnlib.report+json"
 #: at most this many numbers of an array are shown on the ``key = value`` line (all are sent)
 SHOW_ITEMS = 12
 
-#: a report larger than this (numbers, characters) is refused: a check never needs more
+#: the largest report accepted, counted in numbers and characters; a check never needs more
 MAX_ITEMS = 200_000
 
 
