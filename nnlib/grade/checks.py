@@ -2,7 +2,7 @@
 
 Runs in the grader's process only. :func:`report_options` reads the options of every
 ``report(key, value, **options)`` call of a REFERENCE check cell by parsing its source with
-:mod:`ast` (the options must be literals); :func:`compare` decides whether a value a submission's
+``ast`` (the options must be literals); :func:`compare` decides whether a value a submission's
 kernel sent matches the value the reference reported, with the report's tolerance, and
 :func:`wrong_hint` finds the hint of a typical wrong answer. Nothing the kernel sends besides
 (key, value) is used: the options come from the reference's source.

@@ -371,7 +371,8 @@ class Kernel:
                         continue
                     else:
                         data = content.get("data", {})
-                        sent = data.get(MIME) if isinstance(data, dict) else None
+                        meta = content.get("metadata", {})
+                        sent = meta.get(MIME) if isinstance(meta, dict) else None
                         if isinstance(sent, dict) and isinstance(sent.get("key"), str):
                             if len(result.reports) < MAX_REPORTS:
                                 result.reports.append((sent["key"][:200], sent.get("value")))

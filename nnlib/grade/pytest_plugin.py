@@ -12,18 +12,15 @@ fails its item with every failing check, each with expected, got and its hint. W
 reference solution (no ``solutions/``) the visible checks run against the values stored in the
 exercise notebook, and the report says that the hidden ones need the reference.
 
-Every other notebook (``book/``, ``solutions/``) keeps nbval's normal behaviour, except that the
-full-precision values a ``report()`` stores (MIME type ``application/vnd.nnlib.report+json``) are
-not compared: their ``key = value`` text (6 significant digits) is, which does not change with the
-CPU's floating-point kernels.
+Every other notebook (``book/``, ``solutions/``) keeps nbval's normal behaviour: a ``report()``
+output is compared through its ``key = value`` text (6 significant digits); the full-precision value
+sits in the output's metadata, which nbval does not compare.
 """
 
 import json
 from pathlib import Path
 
 import pytest
-
-from .verdict import MIME
 
 
 def _exercise_set(path):
@@ -43,20 +40,18 @@ def _nbval_on(config):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collect_file(file_path, parent):
+    """With ``--nbval``: an exercise notebook is collected as one test per exercise (graded) instead of
+    nbval's cells; other notebooks are left to nbval."""
     outcome = yield
     if file_path.suffix != ".ipynb" or not _nbval_on(parent.config):
         return
     collected = outcome.get_result()
     if _exercise_set(file_path) is not None:
         kept = [c for c in collected if type(c).__name__ != "IPyNbFile"]
-        outcome.force_result(kept + [GradedNotebook.from_parent(parent, path=file_path)])
-        return
-    for collector in collected:
-        if type(collector).__name__ == "IPyNbFile":
-            collector.skip_compare = tuple(collector.skip_compare) + (MIME,)
+        outcome.force_result(kept + [_GradedNotebook.from_parent(parent, path=file_path)])
 
 
-class GradedNotebook(pytest.File):
+class _GradedNotebook(pytest.File):
     """An exercise notebook: one item per exercise; the notebook is graded once, by its first item
     (so that with pytest-xdist, which collects on every worker, only the worker that runs the items
     grades; ``--dist loadfile`` keeps them on one worker)."""
@@ -70,7 +65,7 @@ class GradedNotebook(pytest.File):
         except ValueError as exc:
             names, self._error = [], str(exc)
         for name in names or ["grading"]:
-            yield GradedExercise.from_parent(self, name=name)
+            yield _GradedExercise.from_parent(self, name=name)
 
     def graded(self):
         if not hasattr(self, "_result"):
@@ -81,11 +76,11 @@ class GradedNotebook(pytest.File):
         return self._result
 
 
-class ExerciseFailed(Exception):
+class _ExerciseFailed(Exception):
     """An exercise below full marks (or a notebook that could not be graded)."""
 
 
-class GradedExercise(pytest.Item):
+class _GradedExercise(pytest.Item):
     """One exercise of a graded notebook: passes at full marks."""
 
     def runtest(self):
@@ -93,18 +88,18 @@ class GradedExercise(pytest.Item):
 
         result = self.parent.graded()
         if result.error:
-            raise ExerciseFailed([f"cannot grade {result.submission}: {result.error}"])
+            raise _ExerciseFailed([f"cannot grade {result.submission}: {result.error}"])
         e = next((e for e in result.exercises if e.name == self.name), None)
         if e is None:
-            raise ExerciseFailed([f"{self.name}: not graded (the reference has no exercise of this name)"])
+            raise _ExerciseFailed([f"{self.name}: not graded (the reference has no exercise of this name)"])
         if not e.passed:
             head = f"{e.name}: {e.points:g}/{e.max_points:g} points"
             if result.self_check:
                 head += " (self-check: visible checks only, the hidden ones need the reference)"
-            raise ExerciseFailed([head] + ["  " + line for line in failure_lines(e)])
+            raise _ExerciseFailed([head] + ["  " + line for line in failure_lines(e)])
 
     def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, ExerciseFailed):
+        if isinstance(excinfo.value, _ExerciseFailed):
             return "\n".join(excinfo.value.args[0])
         return super().repr_failure(excinfo)
 

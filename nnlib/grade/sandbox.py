@@ -18,9 +18,11 @@
 
 Without ``bwrap`` the grader says so and falls back to: the unprivileged uid (``setpriv``, when
 root and the Python installation is readable by that uid), ``unshare --net`` (no network; root
-only), the resource limits, the clean environment and a fresh working folder. In that fallback
-the kernel can read every world-readable file, so a private reference folder must not be
-world-readable (``chmod 700``). Not root and no bwrap: resource limits and clean environment only.
+only), the resource limits, the clean environment and a fresh working folder on the host disk. In
+that fallback the kernel can read every file its uid can read, so class mode (a private
+reference) refuses to run there unless the instructor passes ``--accept-unsandboxed-risk``
+(:data:`nnlib.grade.grader.FALLBACK_LIMITS`). Not root and no bwrap: resource limits and clean
+environment only.
 
 What exists is probed (:mod:`nnlib.grade.platform`), not assumed. In a **container** that forbids
 namespaces (no CAP_SYS_ADMIN: Docker's default, Gradescope, a Kubernetes pod) neither bubblewrap
@@ -329,8 +331,8 @@ def detect(limits=None, force_fallback=False):
     parts = [f"sandbox: FALLBACK ({why}; Debian: apt-get install bubblewrap)", user]
     if found.unshare:
         parts.append("no network via unshare")
-    parts.append("the kernel can read world-readable files: keep a private reference folder chmod 700"
-                 if drop else "no protection of the grader's files: grade a class as root or with bubblewrap")
+    parts.append("the kernel sees the host's files and nnlib's original sources, and its working folder is on "
+                 "the host disk: class mode refuses this unless given --accept-unsandboxed-risk")
     box = Sandbox("fallback", "; ".join(parts) + f"; {limits_text}", limits, drop_uid=drop, rlimits=rlimits,
                   unshare=found.unshare, skipped=skipped)
     _detected = (key, box)

@@ -14,8 +14,10 @@ In the kernel, ``report`` does two things and nothing else:
    student's object runs: a subclass (an ndarray with ``__array_function__``, a float whose
    difference is always 0, an object equal to everything) is refused with a message that says
    what to pass instead;
-2. it publishes one ``display_data`` message with the plain value (MIME type :data:`MIME`) and
-   a line ``key = value`` (6 significant digits) that the student reads.
+2. it publishes one ``display_data`` message: its data is the line ``key = value`` (6
+   significant digits, ``text/plain``) that the student reads, and its *metadata* holds the plain
+   value under the key :data:`MIME` (metadata: notebook renderers and nbval ignore it, and the
+   stored notebook still carries the value).
 
 Nothing here compares, asserts or prints a verdict, and the options (``atol``, ``rtol``, ``hint``,
 ``wrong``, ``kind``) are *not* sent: the grader reads them from the reference notebook's source
@@ -29,13 +31,13 @@ The first code cell of an exercise notebook loads this with ``%load_ext nnlib.gr
 
 import math
 
-#: the MIME type of a report's plain value in a display_data message
+#: the key of a report's plain value in a display_data message's metadata
 MIME = "application/vnd.nnlib.report+json"
 
 #: at most this many numbers of an array are shown on the ``key = value`` line (all are sent)
 SHOW_ITEMS = 12
 
-#: a report larger than this (numbers, characters) is refused: a check never needs more
+#: the largest report accepted, counted in numbers and characters; a check never needs more
 MAX_ITEMS = 200_000
 
 
@@ -181,7 +183,7 @@ def report(key, value, **options):
     except ImportError:  # plain Python: print only
         print(text)
         return
-    publish_display_data({"text/plain": text, MIME: {"key": key, "value": data}})
+    publish_display_data({"text/plain": text}, metadata={MIME: {"key": key, "value": data}})
 
 
 def load_ipython_extension(ipython):
