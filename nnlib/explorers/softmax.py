@@ -16,7 +16,7 @@ import numpy as np
 from ..activations import softmax
 from ._render import Explorer, LiveFigure
 
-#: the class colours of the whole book (NOTATION.md): C0 blue, C1 orange, C2 green
+#: The class colours of the whole book, as in NOTATION.md, for classes 1, 2 and 3 (C0 blue, C1 orange, C2 green).
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
 CLASSES = ("1", "2", "3")
 
