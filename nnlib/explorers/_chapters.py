@@ -167,7 +167,7 @@ def chapter_explorers():
                                          ("range", [(-5.0, 5.0), (-4.0, 4.0), (-2.0, 6.0), (-10.0, 10.0)])]),
         "ch4 loss": (_loss, [("name", ["mse", "mse_half", "mae", "huber", "bce", "hinge", "huber"]),
                              ("target", np.linspace(-2, 2, 11)), ("delta", np.linspace(0.1, 3.0, 11))]),
-        "ch5 learning rate": (_backprop_lr, [("lr", 10.0 ** np.linspace(-4, 0, 11)),
+        "ch6 learning rate": (_backprop_lr, [("lr", 10.0 ** np.linspace(-4, 0, 11)),
                                              ("epochs", [60, 100, 200, 300])]),
         "ch7 softmax": (_softmax, [("z1", np.linspace(-5, 5, 11)), ("z2", np.linspace(-5, 5, 11)),
                                    ("temperature", 10.0 ** np.linspace(-1, 1, 9)),
