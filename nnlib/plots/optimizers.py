@@ -215,3 +215,29 @@ def plot_schedule(runs):
     right.set_ylabel("loss (cross-entropy)")
     fig.tight_layout()
     return fig
+
+
+def learning_rate_outcome(losses, diverged, epochs):
+    """One line about a run of ``epochs`` epochs: 'diverged after k epochs', 'growing: loss ...'
+    (it ended above where it started) or 'final loss ...'."""
+    if diverged:
+        return f"diverged after {len(losses)} epochs"
+    if losses[-1] > losses[0]:
+        return f"growing: loss {losses[-1]:.3e} after {epochs} epochs"
+    return f"final loss {losses[-1]:.4f}"
+
+
+def plot_learning_rate_panels(runs, epochs, *, ncols=3, ylim=(1e-2, 1e4)):
+    """One panel per run of {learning rate: (losses per epoch, diverged?)}, titled with its outcome
+    (``learning_rate_outcome``); the panels share the y axis (log scale)."""
+    nrows = -(-len(runs) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, 3.5 * nrows), sharey=True, squeeze=False)
+    for ax in axes.flat[len(runs):]:
+        ax.set_visible(False)
+    for ax, (lr, (losses, diverged)) in zip(axes.flat, runs.items()):
+        label = f"lr = {lr:g}"
+        draw_loss_curves(ax, {label: losses}, diverged={label} if diverged else (), ylim=ylim)
+        ax.set_xlim(0, epochs + 1)
+        ax.set_title(learning_rate_outcome(losses, diverged, epochs), fontsize=10)
+    fig.tight_layout()
+    return fig
