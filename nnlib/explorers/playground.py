@@ -184,7 +184,7 @@ class PlaygroundExplorer(Explorer):
         self.live.set_limits(self.right, xlim=(0, span), ylim=(0.0, np.ceil(top * 4) / 4))
         loss = f", loss {losses[-1]:.4f}" if len(losses) else ""
         hidden = "-".join(str(h) for h in pg.hidden)
-        return f"{pg.dataset}, hidden {hidden} {pg.activation}: epoch {pg.epochs}{loss}, accuracy {pg.accuracy():.3f}"
+        return f"{pg.dataset}, hidden {hidden} {pg.activation}: epoch {pg.epochs}{loss}, training accuracy {pg.accuracy():.3f}"
 
 
 def playground_explorer(**kwargs):

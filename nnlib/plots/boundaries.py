@@ -187,7 +187,7 @@ def plot_playground(playground, resolution=120, figsize=(9, 4)):
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize, layout="constrained")
     pg = playground
     plot_decision_boundary(pg.predict, pg.X, pg.Y, ax=left, resolution=resolution,
-                           title=f"{pg.dataset}: epoch {pg.epochs}, accuracy {pg.accuracy():.2f}")
+                           title=f"{pg.dataset}: epoch {pg.epochs}, training accuracy {pg.accuracy():.2f}")
     if pg.losses:
         plot_loss_curves({"training loss": pg.losses}, ax=right, title="BCE loss", logy=False)
     else:
