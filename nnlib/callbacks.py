@@ -4,11 +4,103 @@ A callback that returns True stops training. ``EarlyStopping`` watches the
 validation loss, remembers the weights of the best epoch, and stops when the
 validation loss has not improved for ``patience`` epochs, putting the best
 weights back. Chapter 11 (``book/11_training_in_practice.ipynb``).
+
+``LearningRateSchedule`` sets an optimiser's learning rate before every epoch from a
+schedule, a function of the epoch: ``step_decay`` (multiply by ``factor`` every ``every``
+epochs) or ``exponential_decay`` (multiply by ``rate`` every epoch). Chapter 9
+(``book/09_optimizers.ipynb``).
 """
+
+import math
 
 import numpy as np
 
-from ._validation import boolean, finite_number
+from ._validation import boolean, finite_number, positive_integer, positive_number
+
+
+def _decay_factor(owner, name, value):
+    value = positive_number(owner, name, value)
+    if value > 1:
+        raise ValueError(f"{owner}: {name} must satisfy 0 < {name} <= 1 (a decay), got {value}")
+    return value
+
+
+def step_decay(lr0, *, factor=0.5, every=10):
+    """A step schedule: epoch -> ``lr0 * factor ** (epoch // every)`` (epochs counted from 0).
+
+    >>> schedule = step_decay(0.1, factor=0.5, every=10)
+    >>> schedule(0), schedule(9), schedule(10), schedule(25)
+    (0.1, 0.1, 0.05, 0.025)
+    """
+    lr0 = positive_number("step_decay", "lr0", lr0)
+    factor = _decay_factor("step_decay", "factor", factor)
+    every = positive_integer("step_decay", "every", every)
+
+    def schedule(epoch):
+        epoch = positive_integer("step_decay", "epoch", epoch, minimum=0)
+        return lr0 * factor ** (epoch // every)
+
+    schedule.__doc__ = f"lr0 = {lr0:g} times {factor:g} every {every} epochs"
+    return schedule
+
+
+def exponential_decay(lr0, *, rate):
+    """An exponential schedule: epoch -> ``lr0 * rate ** epoch`` (epochs counted from 0).
+
+    >>> schedule = exponential_decay(0.1, rate=0.9)
+    >>> round(schedule(2), 6)
+    0.081
+    """
+    lr0 = positive_number("exponential_decay", "lr0", lr0)
+    rate = _decay_factor("exponential_decay", "rate", rate)
+
+    def schedule(epoch):
+        epoch = positive_integer("exponential_decay", "epoch", epoch, minimum=0)
+        return lr0 * rate ** epoch
+
+    schedule.__doc__ = f"lr0 = {lr0:g} times {rate:g} per epoch"
+    return schedule
+
+
+class LearningRateSchedule:
+    """A callback that sets ``optimizer.lr = schedule(epoch)`` before every epoch.
+
+    ``schedule`` maps an epoch (0, 1, 2, ...) to a learning rate > 0, for example
+    ``step_decay(0.1, factor=0.5, every=10)``. The rate of epoch 0 is set at once, when the
+    callback is made; after epoch ``e`` the callback sets the rate of epoch ``e + 1``.
+
+    >>> opt = nn.SGD(net.parameters(), lr=0.1)
+    >>> decay = LearningRateSchedule(opt, step_decay(0.1, factor=0.5, every=10))
+    >>> nn.train(net, loss, opt, X, Y, epochs=30, callback=decay)
+    >>> decay.rates          # the rate each epoch used: 0.1 (x10), 0.05 (x10), 0.025 (x10)
+
+    Attributes: ``rates``, the learning rate of every epoch started so far.
+    """
+
+    def __init__(self, optimizer, schedule):
+        if not hasattr(optimizer, "lr"):
+            raise TypeError(f"LearningRateSchedule: optimizer must be an nnlib optimiser (with a learning rate lr), "
+                            f"got {type(optimizer).__name__}")
+        if not callable(schedule):
+            raise TypeError(f"LearningRateSchedule: schedule must be a function epoch -> learning rate, "
+                            f"got {schedule!r}")
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.rates = []
+        self._set(0)
+
+    def _set(self, epoch):
+        lr = self.schedule(epoch)
+        if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"LearningRateSchedule: the schedule gave the learning rate {lr!r} for epoch {epoch}; "
+                             f"it must be a finite number > 0")
+        self.optimizer.lr = float(lr)
+        self.rates.append(float(lr))
+
+    def __call__(self, epoch, history):
+        self._set(int(epoch) + 1)
+        return False
 
 
 class EarlyStopping:

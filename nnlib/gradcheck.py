@@ -20,7 +20,7 @@ Tolerance policy (float64):
   smooth inside the difference stencil.
 - Clipping (BCE, CCE near 0 or 1) changes the function: check away from the clip.
 
-Chapter 5 (``book/05_backpropagation.ipynb``) runs these checks on every worked example.
+Chapter 6 (``book/06_backprop_worked_examples.ipynb``) runs these checks on every worked example.
 """
 
 import contextlib

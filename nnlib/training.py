@@ -1,7 +1,7 @@
 """The training loop: forward, loss, backward, optimiser step, over epochs.
 
 batch_size=1 is stochastic gradient descent, batch_size=k mini-batch, and
-batch_size=None (or n) full-batch gradient descent. Chapter 5 writes the loop
+batch_size=None (or n) full-batch gradient descent. Chapter 6 writes the loop
 out by hand; chapter 9 (``book/09_optimizers.ipynb``) compares the three.
 """
 

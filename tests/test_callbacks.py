@@ -79,3 +79,58 @@ def test_errors():
         EarlyStopping(net)(0, History())
     with pytest.raises(RuntimeError, match="nothing to restore"):
         EarlyStopping(net).restore()
+
+
+# --- learning-rate schedules (chapter 9) ---------------------------------------------------------
+
+from nnlib.callbacks import LearningRateSchedule, exponential_decay, step_decay  # noqa: E402
+
+
+def test_step_and_exponential_decay_give_the_documented_rates():
+    step = step_decay(0.1, factor=0.5, every=10)
+    assert [step(e) for e in (0, 9, 10, 19, 20, 25)] == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+    expo = exponential_decay(0.2, rate=0.9)
+    assert np.allclose([expo(e) for e in range(4)], [0.2, 0.18, 0.162, 0.1458], rtol=0, atol=1e-15)
+    assert step_decay(0.1, factor=1.0, every=3)(100) == 0.1     # factor 1: a constant rate
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: step_decay(0.0), "lr0 must be a finite number > 0"),
+    (lambda: step_decay(0.1, factor=1.5), "factor must satisfy 0 < factor <= 1"),
+    (lambda: step_decay(0.1, factor=0.0), "factor must be a finite number > 0"),
+    (lambda: step_decay(0.1, every=0), "every must be an integer >= 1"),
+    (lambda: exponential_decay(0.1, rate=2.0), "rate must satisfy 0 < rate <= 1"),
+    (lambda: exponential_decay(float("nan"), rate=0.5), "lr0 must be a finite number > 0"),
+    (lambda: step_decay(0.1)(-1), "epoch must be an integer >= 0"),
+])
+def test_schedules_refuse_bad_settings(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_the_callback_sets_the_rate_of_every_epoch_during_training():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(20, 2)), rng.normal(size=(20, 1))
+    net = nn.mlp([2, 3, 1], hidden="tanh", output="linear", rng=rng)
+    opt = nn.SGD(net.parameters(), lr=1.0)           # replaced by the schedule's rate of epoch 0
+    seen = []
+    schedule = LearningRateSchedule(opt, step_decay(0.1, factor=0.5, every=2))
+    assert opt.lr == 0.1
+
+    def both(epoch, history):
+        seen.append(opt.lr)                           # the rate this epoch was trained with
+        return schedule(epoch, history)
+
+    nn.train(net, nn.MSE(), opt, X, Y, epochs=5, callback=both)
+    assert seen == [0.1, 0.1, 0.05, 0.05, 0.025]
+    assert schedule.rates == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]   # and the next epoch's, set after the last
+
+
+def test_the_callback_refuses_bad_optimisers_schedules_and_rates():
+    with pytest.raises(TypeError, match="optimizer must be an nnlib optimiser"):
+        LearningRateSchedule(object(), step_decay(0.1))
+    opt = nn.SGD([nn.Parameter("w", np.zeros(1))], lr=0.1)
+    with pytest.raises(TypeError, match="schedule must be a function"):
+        LearningRateSchedule(opt, 0.1)
+    with pytest.raises(ValueError, match="gave the learning rate -1.0 for epoch 0"):
+        LearningRateSchedule(opt, lambda epoch: -1.0)

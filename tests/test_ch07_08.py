@@ -260,3 +260,28 @@ def test_playground_explorer_trains_and_resets():
     assert parse_hidden("4") == (4,)
     with pytest.raises(ValueError):
         parse_hidden("0")
+
+
+def test_misclassified_points_get_a_black_edge_and_the_others_a_white_one():
+    # the book's convention (NOTATION.md): class 0 blue, class 1 orange, a wrong point outlined in black
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    y = np.array([0, 1, 1])
+
+    def predict(points):        # P(class 1) = 1 only right of x1 = 1.5: the middle point is wrong
+        return (points[:, :1] > 1.5).astype(float)
+
+    fig = boundaries.plot_decision_boundary(predict, X, y)
+    ax = fig.axes[0]
+    edges = {}
+    for collection in ax.collections:
+        offsets, colours = collection.get_offsets(), collection.get_edgecolors()
+        for point, colour in zip(np.asarray(offsets), colours):
+            edges[tuple(point)] = tuple(np.round(colour[:3], 3))
+    plt.close(fig)
+    assert edges[(1.0, 1.0)] == (0.0, 0.0, 0.0)
+    assert edges[(0.0, 0.0)] == edges[(2.0, 2.0)] == (1.0, 1.0, 1.0)
+    assert boundaries.CLASS_COLOURS == ("#1f77b4", "#ff7f0e")
+
+
+def test_the_xor_step_network_keeps_its_former_name():
+    assert boolean.sheet5_xor_network is boolean.xor_step_network

@@ -9,6 +9,7 @@ own hint. The last test times the digits exercise, whose cells must stay far bel
 10 s per cell.
 """
 
+import ast
 import re
 import time
 from pathlib import Path
@@ -92,12 +93,12 @@ SLIPS = [
     ("04_losses", "ex6", "dL_dz = y - 1 / (1 + sp.exp(-z))", "sign"),
     ("04_losses", "ex6", "a = 1 / (1 + sp.exp(-z))\ndL_dz = (a - y) * a * (1 - a)", "1/2 (a - y)^2"),
     ("04_losses", "ex6", "dL_dz = 0.5", "sympy functions"),
-    ("07_softmax_backprop", "ex6", "dL_dz = [Y[k] * (1 - Y[k]) - ys[k] for k in range(3)]", "delta_jk"),
+    ("07_softmax_backprop", "ex6", "dL_dz = [s[k] * (1 - s[k]) - ys[k] for k in range(3)]", "delta_jk"),
     ("10_vanishing_gradients", "ex5", "dtanh_dx = sp.tanh(x) * (1 - sp.tanh(x))", "sigmoid's pattern"),
     ("10_vanishing_gradients", "ex6", "largest_factor = 0.25 ** 9", "count the factors"),
     ("10_vanishing_gradients", "ex6", "largest_factor = 1.0", "tanh"),
     ("09_optimizers", "ex6", "c = 1.0", "averaged form"),
-    ("05_backpropagation", "ex6",
+    ("05_backpropagation", "ex4",
      "def numerical_gradient(f, x, h=1e-6):\n"
      "    g = np.zeros(x.shape)\n"
      "    for i in np.ndindex(x.shape):\n"
@@ -105,7 +106,7 @@ SLIPS = [
      "    return g\n"
      "relative_error = lambda a, g: float(np.linalg.norm(np.subtract(a, g)) / max(np.linalg.norm(a) + np.linalg.norm(g), 1e-12))\n",
      "one-sided"),
-    ("05_backpropagation", "ex6",
+    ("05_backpropagation", "ex4",
      "def numerical_gradient(f, x, h=1e-6):\n"
      "    g = np.zeros(x.shape)\n"
      "    for i in np.ndindex(x.shape):\n"
@@ -128,18 +129,23 @@ def test_checks_reject_a_slip_with_its_hint(stem, exercise, source, word):
     assert word in (chosen_hint(results) or "")
 
 
+def offered_letters(nb, answer_index):
+    """The letters of the options ("- **A.** ...") in the markdown cell above an answer cell."""
+    text = next(nb.cells[i].source for i in range(answer_index, -1, -1) if nb.cells[i].cell_type == "markdown")
+    return set(re.findall(r"^- \*\*([A-Z])\.\*\*", text, re.M))
+
+
 def multiple_choice_exercises():
     """(set, exercise, the letters offered, the right one, {wrong letter: its hint})."""
     found = []
     for path in ex.solution_files(ROOT / "solutions"):
         nb = nbformat.read(path, as_version=4)
         for name, entry in ex.exercise_cells(nb).items():
-            offered = [re.search(r'in (\("A"[^)]*\))', nb.cells[i].source) for i, _, _ in entry["checks"]]
+            letters = offered_letters(nb, entry["answers"][0])
             for index, _, hidden in entry["checks"]:
                 options = checks.report_options(nb.cells[index].source).get("choice")
-                if hidden and options and any(offered):
+                if hidden and options and letters:
                     stored = nb.cells[index].outputs[0]["metadata"][verdict.MIME]["value"]
-                    letters = set(eval(next(o for o in offered if o).group(1)))  # a tuple literal of letters
                     found.append((path.stem, name, letters, stored, {v: h for v, h in options.get("wrong", [])}))
     return found
 
@@ -166,7 +172,7 @@ def test_every_wrong_choice_has_its_own_hint(stem, exercise, letters, right, wro
 
 def test_the_gradient_check_forbids_the_library_helpers():
     nb = notebook("05_backpropagation")
-    answer = nb.cells[ex.exercise_cells(nb)["ex6"]["answers"][0]]
+    answer = nb.cells[ex.exercise_cells(nb)["ex4"]["answers"][0]]
     assert {"nnlib.gradcheck.numerical_gradient", "nnlib.gradcheck.relative_error"} <= set(ex.forbidden_of(answer))
 
 
@@ -205,11 +211,17 @@ INTERPRETATION_SLIPS = [
 
 @pytest.mark.parametrize("stem, exercise, source, word", INTERPRETATION_SLIPS,
                          ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "")
-def test_a_wrong_interpretation_answer_passes_the_visible_checks_and_fails_a_hidden_one(stem, exercise, source, word):
-    # the visible checks only say the answer has the right form: their output does not give the answer away
+def test_a_wrong_interpretation_answer_fails_with_its_hint_and_no_visible_check_passes_it(stem, exercise, source, word):
+    # an interpretation question has no visible check: a form check ("a number: True") would show a
+    # wrong answer as passed, and a value check would show the answer in the student version
     results = run(stem, exercise, with_answer(stem, exercise, source))
-    visible = [c.passed for c in results if not c.hidden]
-    assert visible and all(visible)
+    nb = notebook(stem)
+    entry = ex.exercise_cells(nb)[exercise]
+    question = {n.id for n in ast.walk(ast.parse(nb.cells[entry["answers"][-1]].source))
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    about_the_question = {i for i, _, hidden in entry["checks"] if not hidden and question
+                          & {n.id for n in ast.walk(ast.parse(nb.cells[i].source)) if isinstance(n, ast.Name)}}
+    assert not about_the_question, "a visible check of the question's answer"
     assert not passes(results)
     assert word in (chosen_hint(results) or "")
 
@@ -218,6 +230,9 @@ def test_a_wrong_interpretation_answer_passes_the_visible_checks_and_fails_a_hid
 def test_the_interpretation_questions_accept_their_answer_and_compute_the_truth(stem, exercise):
     nb = notebook(stem)
     assert passes(run(stem, exercise, with_answer(stem, exercise, nb.cells[ex.exercise_cells(nb)[exercise]["answers"][-1]].source)))
-    # the hidden check computes what is right from the problem's data: no answer letter or number in its text
+    # the hidden check reports the student's answer: the expected value comes from the reference's run,
+    # never from a literal in the check (literals appear only as typical wrong answers, in wrong=)
     hidden = [nb.cells[i].source for i, _, is_hidden in ex.exercise_cells(nb)[exercise]["checks"] if is_hidden][-1]
-    assert "72" not in hidden and "-0.07" not in hidden and "== 6" not in hidden
+    for call in (n for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "report"):
+        assert not isinstance(call.args[1], ast.Constant)
+    assert "==" not in hidden

@@ -75,7 +75,7 @@ def with_answer(exercise, source, set_name=BACKPROP):
     return nb
 
 
-# A plausible mistake in exercise 2: the bias gradient averaged instead of summed.
+# A plausible mistake in exercise 1 (a Dense layer's backward pass): the bias gradient averaged instead of summed.
 WRONG_EX2 = '''\
 def dense_backward(X, W, grad_out):
     dW = X.T @ grad_out
@@ -84,7 +84,7 @@ def dense_backward(X, W, grad_out):
     return dW, db, dX
 '''
 
-# Exercise 2's visible check: the values a right answer reports (public: they are in the exercise notebook).
+# Exercise 1's visible check: the values a right answer reports (public: they are in the exercise notebook).
 VISIBLE_EX2 = {"dW": [[2.5, 6.0, 2.0], [1.5, -2.0, -3.0]], "db": [[1.5, 2.0, 0.0]], "dX": [[-1.5, 1.5], [0.25, 0.0]]}
 
 # The wrong answer plus a report() that sends, for every key the visible check reports, the value a
@@ -106,63 +106,63 @@ _verdict.report = report
 
 
 def cheating_submissions():
-    """{file stem: notebook}: the wrong answer to ex2, alone and with each cheat."""
+    """{file stem: notebook}: the wrong answer to ex1, alone and with each cheat."""
     subs = {}
     base = solved()
     # The solved notebook, with NBVAL_SKIP on one answer cell: the grader ignores the
     # marker and runs the answer, so this scores full marks.
     nb = copy.deepcopy(base)
-    answer_cell(nb, "ex3").source = "# NBVAL_SKIP\n" + answer_cell(nb, "ex3").source
+    answer_cell(nb, "ex2").source = "# NBVAL_SKIP\n" + answer_cell(nb, "ex2").source
     subs["solved"] = nb
     wrong = copy.deepcopy(base)
-    answer_cell(wrong, "ex2").source = WRONG_EX2
+    answer_cell(wrong, "ex1").source = WRONG_EX2
     subs["wrong"] = wrong
     # 1. the stored output of the check edited to what a right answer reports
     nb = copy.deepcopy(wrong)
-    visible_check(nb, "ex2").outputs = copy.deepcopy(visible_check(base, "ex2").outputs)
+    visible_check(nb, "ex1").outputs = copy.deepcopy(visible_check(base, "ex1").outputs)
     subs["cheat_edited_output"] = nb
     # 2. NBVAL_IGNORE_OUTPUT in the check cell (and the answer cell)
     nb = copy.deepcopy(wrong)
-    visible_check(nb, "ex2").source = "# NBVAL_IGNORE_OUTPUT\n" + visible_check(nb, "ex2").source
-    answer_cell(nb, "ex2").source = "# NBVAL_IGNORE_OUTPUT\n" + WRONG_EX2
+    visible_check(nb, "ex1").source = "# NBVAL_IGNORE_OUTPUT\n" + visible_check(nb, "ex1").source
+    answer_cell(nb, "ex1").source = "# NBVAL_IGNORE_OUTPUT\n" + WRONG_EX2
     subs["cheat_ignore_marker"] = nb
     # 3. the check cell stored unexecuted, 4. deleted, 5. rewritten to report the right values
     nb = copy.deepcopy(wrong)
-    cell = visible_check(nb, "ex2")
+    cell = visible_check(nb, "ex1")
     cell.outputs, cell.execution_count = [], None
     subs["cheat_unexecuted_check"] = nb
     nb = copy.deepcopy(wrong)
-    nb.cells = [c for c in nb.cells if c is not visible_check(nb, "ex2")]
+    nb.cells = [c for c in nb.cells if c is not visible_check(nb, "ex1")]
     subs["cheat_deleted_check"] = nb
     nb = copy.deepcopy(wrong)
-    visible_check(nb, "ex2").source = "".join(f"report({k!r}, np.array({v!r}))\n" for k, v in VISIBLE_EX2.items())
+    visible_check(nb, "ex1").source = "".join(f"report({k!r}, np.array({v!r}))\n" for k, v in VISIBLE_EX2.items())
     subs["cheat_rewritten_check"] = nb
     # 6. report() replaced by one that sends the visible check's right values
     nb = copy.deepcopy(wrong)
-    answer_cell(nb, "ex2").source = FORGED_REPORT
+    answer_cell(nb, "ex1").source = FORGED_REPORT
     subs["cheat_forged_report"] = nb
     # 7. a foreign kernelspec
     nb = copy.deepcopy(wrong)
     nb.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
     subs["cheat_foreign_kernel"] = nb
 
-    # An endless loop in ex3 (interrupted); in the same notebook every cell id changed (answers are
+    # An endless loop in ex2 (interrupted); in the same notebook every cell id changed (answers are
     # then found by exercise name) and the answer to ex4 deleted.
     nb = copy.deepcopy(base)
-    answer_cell(nb, "ex3").source = "while True:\n    pass\n"
+    answer_cell(nb, "ex2").source = "while True:\n    pass\n"
     for i, cell in enumerate(nb.cells):
         cell.id = f"renamed-{i}"
     nb.cells = [c for c in nb.cells if not (ex.cell_role(c) == "answer" and ex.exercise_name(c) == "ex4")]
-    subs["loop_ex3_ids_changed_ex4_deleted"] = nb
+    subs["loop_ex2_ids_changed_ex4_deleted"] = nb
     # An endless loop inside the function a check calls, 6. one that swallows the interrupt (the kernel
     # is stopped, and the notebook runs again with the stub in place of that answer).
-    subs["loop_in_function_ex2"] = with_answer("ex2", "def dense_backward(X, W, grad_out):\n    while True:\n        pass\n")
+    subs["loop_in_function_ex1"] = with_answer("ex1", "def dense_backward(X, W, grad_out):\n    while True:\n        pass\n")
     nb = copy.deepcopy(base)
-    answer_cell(nb, "ex3").source = (
+    answer_cell(nb, "ex2").source = (
         "while True:\n    try:\n        while True:\n            pass\n"
         "    except KeyboardInterrupt:\n        pass\n"
     )
-    subs["stubborn_loop_ex3"] = nb
+    subs["stubborn_loop_ex2"] = nb
     return subs
 
 
@@ -236,9 +236,9 @@ def test_grading_one_notebook_takes_at_most_3_s(graded_sets):
 def test_every_failing_check_is_reported_with_its_own_hint(class_run):
     results, _, _ = class_run
     wrong = results["wrong"]
-    assert points(wrong)["ex2"] == 0 and wrong.total == wrong.max_total - 3, table(wrong)
-    ex2 = by_name(wrong, "ex2")
-    failed = [c for c in ex2.checks if not c.passed]
+    assert points(wrong)["ex1"] == 0 and wrong.total == wrong.max_total - 3, table(wrong)
+    ex1 = by_name(wrong, "ex1")
+    failed = [c for c in ex1.checks if not c.passed]
     assert len(failed) == 3  # the visible check and both hidden ones, not only the first
     assert [f.key for f in failed[0].failures] == ["db"]  # dW and dX are right: not reported
     assert failed[0].failures[0].expected == "[[1.5, 2, 0]]" and failed[0].failures[0].got == "[[0.75, 1, 0]]"
@@ -248,61 +248,64 @@ def test_every_failing_check_is_reported_with_its_own_hint(class_run):
     assert text.count("hint:") >= 3 and "visible check, db:" in text and "hidden check 1, db" in text
 
 
+WORKED = "06_backprop_worked_examples"  # the 2-2-2 network's exercises (chapter 6)
+
+
 @pytest.fixture(scope="module")
 def feedback_run(tmp_path_factory):
     """Single mistakes, one notebook each: which hint each gets."""
     folder = tmp_path_factory.mktemp("feedback")
     subs = {
-        "ex1_wrong_factor": with_answer("ex1", "delta_o1 = (0.751365070 - 0.01) * 0.751365070 * (1 - 0.751365070)\n"
-                                               "dE_dw6 = delta_o1 * 0.593269992\n"),
-        "ex5_only_into_h1": with_answer("ex5", 'zero_gradients = {"w1", "w2", "b_h1"}\n'),
-        "ex5_only_out_of_h1": with_answer("ex5", 'zero_gradients = {"w5", "w7"}\n'),
-        "ex5_a_list": with_answer("ex5", 'zero_gradients = ["w1", "w2"]\n'),
-        "ex4_updated_weights": with_answer("ex4", (
-            "def sgd_step(W1, b1, W2, b2, x, t, eta):\n"
+        "ex1_wrong_factor": with_answer("ex1", "delta2_1 = (0.631602020 - 0.90) * 0.631602020 * (1 - 0.631602020)\n"
+                                               "dL_dw2_21 = delta2_1 * 0.584190523\n", set_name=WORKED),
+        "ex3_only_into_unit_1": with_answer("ex3", 'zero_gradients = {"w1_11", "w1_21", "b1_1"}\n'),
+        "ex3_only_out_of_unit_1": with_answer("ex3", 'zero_gradients = {"w2_11", "w2_12"}\n'),
+        "ex3_a_list": with_answer("ex3", 'zero_gradients = ["w1_11", "w1_21"]\n'),
+        "ex2_updated_weights": with_answer("ex2", (
+            "def sgd_step(W1, b1, W2, b2, x, y, eta):\n"
             "    s = lambda z: 1 / (1 + np.exp(-z))\n"
-            "    h = s(x @ W1 + b1); o = s(h @ W2 + b2)\n"
-            "    d_o = (o - t) * o * (1 - o)\n"
-            "    W2n = W2 - eta * h.T @ d_o\n"
-            "    d_h = (d_o @ W2n.T) * h * (1 - h)\n"
-            "    return W1 - eta * x.T @ d_h, b1 - eta * d_h, W2n, b2 - eta * d_o\n")),
+            "    a1 = s(x @ W1 + b1); a2 = s(a1 @ W2 + b2)\n"
+            "    d2 = (a2 - y) * a2 * (1 - a2)\n"
+            "    W2n = W2 - eta * a1.T @ d2\n"
+            "    d1 = (d2 @ W2n.T) * a1 * (1 - a1)\n"
+            "    return W1 - eta * x.T @ d1, b1 - eta * d1, W2n, b2 - eta * d2\n"), set_name=WORKED),
     }
     paths = [write(folder, name, nb) for name, nb in subs.items()]
-    return {r.submission.stem: r for r in grade.grade_many(paths, reference=REFERENCE, timeout=20, jobs=2)}
+    # each notebook's reference is found by its metadata (set 05 or set 06)
+    return {r.submission.stem: r for r in grade.grade_many(paths, timeout=20, jobs=2)}
 
 
 def test_the_hint_names_the_wrong_factor(feedback_run):
     ex1 = by_name(feedback_run["ex1_wrong_factor"], "ex1")
     failures = [f for c in ex1.checks for f in c.failures]
-    assert [f.key for f in failures if f.key][:1] == ["dE_dw6"]  # delta_o1 was right: not blamed
-    assert "out_h2 (not out_h1)" in failures[0].hint
+    assert [f.key for f in failures if f.key] == ["dL_dw2_21"]  # delta2_1 was right: not blamed
+    assert "multiplies a[1]_2" in failures[0].hint
 
 
 def test_an_interpretation_question_never_passes_a_wrong_answer_and_each_gets_its_own_hint(feedback_run):
     hints = {}
-    for name in ("ex5_only_into_h1", "ex5_only_out_of_h1"):
-        ex5 = by_name(feedback_run[name], "ex5")
-        assert ex5.points == 0
-        visible, hidden = ex5.checks
-        # the visible check only reports the answer's form ("a set of names among the twelve = True"):
-        # it never says passed for the question, and its output gives nothing away
-        assert visible.reported == {"a set of names among the twelve": True}
+    for name in ("ex3_only_into_unit_1", "ex3_only_out_of_unit_1"):
+        ex3 = by_name(feedback_run[name], "ex3")
+        assert ex3.points == 0
+        # no visible check: a form check would say "passed" for a wrong set, a value check would show the answer
+        (hidden,) = ex3.checks
+        assert hidden.hidden and not hidden.passed
         hints[name] = hidden.failures[0].hint
-    assert "w5 and w7" in hints["ex5_only_into_h1"] and "ReLU'(net_h1) = 0" in hints["ex5_only_out_of_h1"]
-    assert hints["ex5_only_into_h1"] != hints["ex5_only_out_of_h1"]
-    ex5 = by_name(feedback_run["ex5_a_list"], "ex5")
-    assert not ex5.checks[0].passed and 'like {"w3", "b_o2"}' in ex5.checks[0].failures[0].hint
+    assert "w2_11 and w2_12" in hints["ex3_only_into_unit_1"] and "ReLU'(z[1]_1) = 0" in hints["ex3_only_out_of_unit_1"]
+    assert hints["ex3_only_into_unit_1"] != hints["ex3_only_out_of_unit_1"]
+    ex3 = by_name(feedback_run["ex3_a_list"], "ex3")
+    assert not ex3.checks[0].passed and "which gradients are multiplied" in ex3.checks[0].failures[0].hint
 
 
 def test_a_typical_slip_gets_its_own_hint(feedback_run):
-    ex4 = by_name(feedback_run["ex4_updated_weights"], "ex4")
-    assert "OLD weights" in ex4.checks[0].failures[0].hint
+    ex2 = by_name(feedback_run["ex2_updated_weights"], "ex2")
+    assert "after its update" in ex2.checks[0].failures[0].hint
 
 
 def test_counts_and_checks_without_inputs_are_worded_plainly(feedback_run, class_run):
-    text = table(feedback_run["ex5_only_into_h1"])
+    text = table(feedback_run["ex3_only_into_unit_1"])
     assert "(of " not in text and "on other inputs)" not in text  # no "passed: 3 (of 1, 3)"
-    assert re.search(r"ex5 +0/2 +FAILED \(1/2 checks passed\)", text), text
+    assert re.search(r"ex3 +0/2 +FAILED \(0/1 checks passed\)", text), text
     assert "hidden check, the parameters with zero gradient" in text
 
 
@@ -322,7 +325,7 @@ def test_cheat_scores_no_more_than_the_wrong_answer(class_run, cheat):
     results, _, _ = class_run
     wrong, cheating = results["wrong"], results[cheat]
     assert cheating.error is None, cheating.error
-    assert points(cheating)["ex2"] == 0, table(cheating)
+    assert points(cheating)["ex1"] == 0, table(cheating)
     assert cheating.total <= wrong.total, table(cheating)
 
 
@@ -331,17 +334,17 @@ def test_a_forged_report_passes_at_most_the_public_visible_check(class_run):
     report() can send them. The hidden checks' values exist only in the reference run, so the
     exercise (all-or-nothing) still scores 0."""
     results, _, _ = class_run
-    ex2 = by_name(results["cheat_forged_report"], "ex2")
-    assert [c.passed for c in ex2.checks] == [True, False, False], table(results["cheat_forged_report"])
+    ex1 = by_name(results["cheat_forged_report"], "ex1")
+    assert [c.passed for c in ex1.checks] == [True, False, False], table(results["cheat_forged_report"])
 
 
 # --------------------------------------------------------------------------- timeouts, matching
 
 
 @pytest.mark.parametrize("name, lost", [
-    ("loop_ex3_ids_changed_ex4_deleted", ("ex3", "ex4")),
-    ("loop_in_function_ex2", ("ex2",)),
-    ("stubborn_loop_ex3", ("ex3",)),
+    ("loop_ex2_ids_changed_ex4_deleted", ("ex2", "ex4")),
+    ("loop_in_function_ex1", ("ex1",)),
+    ("stubborn_loop_ex2", ("ex2",)),
 ])
 def test_an_endless_loop_costs_only_its_exercise_and_is_called_a_time_limit(class_run, name, lost):
     results, _, _ = class_run
@@ -367,7 +370,7 @@ def test_class_mode_writes_a_row_per_file(class_run):
     students = [row["student"] for row in rows]
     assert "caf\\xe9.ipynb" in students and "notes.txt" in students and len(rows) == len(results)
     by_student = {row["student"]: row for row in rows}
-    assert by_student["caf\\xe9.ipynb"]["total"] == "14"  # graded like any other
+    assert by_student["caf\\xe9.ipynb"]["total"] == "13"  # graded like any other
     assert "not a notebook" in by_student["notes.txt"]["note"]
     assert "cannot read" in by_student["not_a_notebook.ipynb"]["note"]
     for row in rows:
@@ -423,27 +426,27 @@ def test_class_mode_refuses_to_run_without_a_sandbox(tmp_path):
 
 def test_self_check_without_the_solutions_runs_the_visible_checks(tmp_path):
     nb = solved()
-    answer_cell(nb, "ex2").source = WRONG_EX2
+    answer_cell(nb, "ex1").source = WRONG_EX2
     path = write(tmp_path, "mine", nb)
     empty = tmp_path / "no_solutions"
     empty.mkdir()
     result = grade.grade_notebook(path, solutions_dir=empty)
     assert result.error is None and result.self_check, result.error
     assert all(not c.hidden for e in result.exercises for c in e.checks)
-    assert points(result) == {"ex1": 1, "ex2": 0, "ex3": 1, "ex4": 1, "ex5": 1, "ex6": 1}, table(result)
+    assert points(result) == {"ex1": 0, "ex2": 1, "ex4": 1, "ex6": 1}, table(result)  # ex3, ex5: checked by the grader only
     text = table(result)
     assert "hidden checks" in text and "need the reference" in text and "expected: [[1.5, 2, 0]]" in text
 
 
 def test_cli_prints_the_table_and_exits_non_zero_below_full_marks(tmp_path):
     nb = solved()
-    answer_cell(nb, "ex2").source = WRONG_EX2
+    answer_cell(nb, "ex1").source = WRONG_EX2
     path = write(tmp_path, "bob", nb)  # found through the notebook metadata, not the file name
     proc = subprocess.run([sys.executable, "-m", "nnlib.grade", str(path)],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "FAILED" in proc.stdout and "expected: [[1.5, 2, 0]]" in proc.stdout and "got:      [[0.75, 1, 0]]" in proc.stdout
-    assert "hint:" in proc.stdout and re.search(r"total +11/14", proc.stdout)
+    assert "hint:" in proc.stdout and re.search(r"total +10/13", proc.stdout)
 
 
 # --------------------------------------------------------------------------- nbval grades
@@ -463,9 +466,9 @@ def test_nbval_grades_an_exercise_notebook_honestly(tmp_path):
     folder = ROOT / "exercises"
     good, bad = folder / "zz_test_solved.ipynb", folder / "zz_test_wrong.ipynb"
     wrong = solved()
-    answer_cell(wrong, "ex2").source = WRONG_EX2
+    answer_cell(wrong, "ex1").source = WRONG_EX2
     # the wrong answer "run and saved": its check cell stores the right values (what plain nbval compares with)
-    visible_check(wrong, "ex2").outputs = copy.deepcopy(visible_check(solved(), "ex2").outputs)
+    visible_check(wrong, "ex1").outputs = copy.deepcopy(visible_check(solved(), "ex1").outputs)
     try:
         good.write_text(nbformat.writes(solved()), encoding="utf-8")
         bad.write_text(nbformat.writes(wrong), encoding="utf-8")
@@ -474,7 +477,7 @@ def test_nbval_grades_an_exercise_notebook_honestly(tmp_path):
         good.unlink(missing_ok=True)
         bad.unlink(missing_ok=True)
     failed = [line for line in proc.stdout.splitlines() if line.startswith("FAILED")]
-    assert failed == ["FAILED exercises/zz_test_wrong.ipynb::ex2 - ex2: 0/3 points"], proc.stdout[-3000:]
+    assert failed == ["FAILED exercises/zz_test_wrong.ipynb::ex1 - ex1: 0/3 points"], proc.stdout[-3000:]
     assert "11 passed" in proc.stdout and "hint: b collects g_j" in proc.stdout
 
 

@@ -187,8 +187,7 @@ class _Zero(float):
     def __float__(self):
         return 0.0
 
-delta_o1 = _Zero(0.0)
-dE_dw6 = _Zero(0.0)
+df_dx = df_dy = df_dz = df_dw = _Zero(0.0)
 '''
 
 EQUAL_TO_ALL = '''\
@@ -200,9 +199,9 @@ class _All(frozenset):
         return 0
 
     def __iter__(self):
-        return iter(["w1"])
+        return iter(["w1_11"])
 
-zero_gradients = _All({"w1"})
+zero_gradients = _All({"w1_11"})
 '''
 
 # Issue 22, 2: the forbidden helper's original recovered (reload, its source file, a frame).
@@ -224,7 +223,7 @@ def dense_backward(X, W, grad_out):
 '''
 
 # Issue 22, 6: a disk flood (the working folder must be the private tmpfs); the amount written is
-# reported as delta_o1 so that the test sees it.
+# reported as df_dx (set 05's ex5) so that the test sees it.
 DISK_FLOOD = '''\
 import os
 written = 0
@@ -243,8 +242,8 @@ try:
         written += 8
 except OSError:
     pass
-delta_o1 = float(written)
-dE_dw6 = 0.0
+df_dx = float(written)
+df_dy = df_dz = df_dw = 0.0
 '''
 
 # Issue 22, 8: a process that tries to outlive the kernel.
@@ -268,11 +267,11 @@ ATTACKS_EX2 = {
 @pytest.fixture(scope="module")
 def attack_run(needs_bwrap, tmp_path_factory):
     folder = tmp_path_factory.mktemp("attacks")
-    subs = {name: with_answer("ex2", source) for name, source in ATTACKS_EX2.items()}
-    subs["honest_wrong"] = with_answer("ex2", WRONG_EX2)
-    subs["zero_difference"] = with_answer("ex1", ZERO_DIFFERENCE)
-    subs["equal_to_all"] = with_answer("ex5", EQUAL_TO_ALL)
-    subs["disk_flood"] = with_answer("ex1", DISK_FLOOD)
+    subs = {name: with_answer("ex1", source) for name, source in ATTACKS_EX2.items()}
+    subs["honest_wrong"] = with_answer("ex1", WRONG_EX2)
+    subs["zero_difference"] = with_answer("ex5", ZERO_DIFFERENCE)
+    subs["equal_to_all"] = with_answer("ex3", EQUAL_TO_ALL)
+    subs["disk_flood"] = with_answer("ex5", DISK_FLOOD)
     subs["solved_classmate"] = solved()
     for name, nb in subs.items():
         write(folder, name, nb)
@@ -291,29 +290,29 @@ def test_an_attack_earns_nothing(attack_run, name):
     r = attack_run["results"][name]
     honest = attack_run["results"]["honest_wrong"]
     assert r.error is None, r.error
-    assert points(r)["ex2"] == 0, table(r)
+    assert points(r)["ex1"] == 0, table(r)
     assert r.total <= honest.total, table(r)
     # the hidden checks fail as the honest wrong answer's do: no value the reference computed was reachable
-    assert not any(c.passed for c in by_name(r, "ex2").checks if c.hidden), table(r)
+    assert not any(c.passed for c in by_name(r, "ex1").checks if c.hidden), table(r)
 
 
 def test_lying_objects_earn_nothing(attack_run):
     results = attack_run["results"]
-    assert points(results["zero_difference"])["ex1"] == 0, table(results["zero_difference"])
-    assert points(results["equal_to_all"])["ex5"] == 0, table(results["equal_to_all"])
+    assert points(results["zero_difference"])["ex5"] == 0, table(results["zero_difference"])
+    assert points(results["equal_to_all"])["ex3"] == 0, table(results["equal_to_all"])
     # the lying array reached report() only as plain numbers (np.asarray in the check): zeros
-    ex2 = by_name(results["lying_ndarray"], "ex2")
+    ex2 = by_name(results["lying_ndarray"], "ex1")
     assert ex2.checks[0].reported["db"] == {"array": {"shape": [1, 3], "data": [0.0, 0.0, 0.0]}}
 
 
 def test_a_forbidden_helper_cannot_be_recovered(attack_run):
-    ex2 = by_name(attack_run["results"]["recover_forbidden"], "ex2")
+    ex2 = by_name(attack_run["results"]["recover_forbidden"], "ex1")
     assert "not available while answers are graded" in ex2.reason, ex2.reason
 
 
 def test_the_disk_limit_holds(attack_run):
     r = attack_run["results"]["disk_flood"]
-    written = by_name(r, "ex1").checks[1].reported["delta_o1"]
+    written = by_name(r, "ex5").checks[0].reported["df_dx"]
     assert written <= 64, f"the kernel wrote {written} MiB"  # the private tmpfs, not the host disk
     assert attack_run["results"]["solved_classmate"].full_marks
 
@@ -476,7 +475,7 @@ def start_slow_class_run(tmp_path, students, jobs):
     folder = tmp_path / "subs"
     folder.mkdir()
     for i in range(students):
-        write(folder, f"student{i}", with_answer("ex2", "import time\ntime.sleep(4)\n" + WRONG_EX2))
+        write(folder, f"student{i}", with_answer("ex1", "import time\ntime.sleep(4)\n" + WRONG_EX2))
     csv_path = tmp_path / "scores.csv"
     proc = subprocess.Popen([sys.executable, "-m", "nnlib.grade", "--class", str(folder), "--csv", str(csv_path),
                              "--reference", str(REFERENCE), "--jobs", str(jobs), "--accept-unsandboxed-risk"],
@@ -576,7 +575,7 @@ def test_without_bubblewrap_the_verdicts_still_hold(tmp_path):
     subs = {"honest_wrong": WRONG_EX2, "finaliser_and_hash": FINALISER_AND_HASH, "lying_ndarray": LYING_NDARRAY,
             "steal_expected": STEAL_EXPECTED}
     for name, source in subs.items():
-        write(folder, name, with_answer("ex2", source))
+        write(folder, name, with_answer("ex1", source))
     write(folder, "solved_classmate", solved())
     out = io.StringIO()
     results = {r.submission.stem: r for r in grader.grade_class(
@@ -584,6 +583,6 @@ def test_without_bubblewrap_the_verdicts_still_hold(tmp_path):
         accept_risk=True)}
     assert "FALLBACK" in out.getvalue()
     assert results["solved_classmate"].full_marks, table(results["solved_classmate"])
-    assert results["honest_wrong"].total == 11
+    assert results["honest_wrong"].total == 10
     for name in subs:
-        assert points(results[name])["ex2"] == 0, table(results[name])
+        assert points(results[name])["ex1"] == 0, table(results[name])

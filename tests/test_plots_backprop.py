@@ -1,4 +1,4 @@
-"""Tests of chapter 5's figures and explorer (nnlib/plots/backprop.py, nnlib/explorers/backprop.py).
+"""Tests of chapters 5 and 6's figures and explorer (nnlib/plots/backprop.py, nnlib/explorers/backprop.py).
 
 nbval does not compare pixels, so these check the numbers each figure is drawn from, the text
 and lines on it, and that the explorer builds its widgets and redraws without error.
@@ -94,17 +94,17 @@ def test_computation_graph_shows_the_forward_and_backward_numbers():
     texts = "\n".join(figure_texts(fig))
     for name in [f"w{k}" for k in range(1, 9)] + ["h1", "o2"]:
         assert name in texts
-    assert f"E = {v['loss']:.6f}" in texts
-    assert f"∂E/∂w5 = {v['grad_W'][1][0][0]:.4g}" in texts
-    assert f"net = {v['z'][0][0]:.4f}" in texts
+    assert f"L = {v['loss']:.6f}" in texts
+    assert f"∂L/∂w5 = {v['grad_W'][1][0][0]:.4g}" in texts
+    assert f"z = {v['z'][0][0]:.4f}" in texts
     assert f"δ = {v['delta'][1][1]:.4g}" in texts
 
 
 def test_computation_graph_forward_only_hides_the_gradients():
     _, _, _, v = note004_values()
     texts = "\n".join(figure_texts(bp.plot_computation_graph(v, show_backward=False)))
-    assert "net = " in texts
-    assert "δ" not in texts and "∂E" not in texts
+    assert "z = " in texts
+    assert "δ" not in texts and "∂L" not in texts
 
 
 def test_computation_graph_checks_unit_names():

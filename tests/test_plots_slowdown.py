@@ -12,8 +12,8 @@ from nnlib.plots.backprop import plot_learning_slowdown
 
 
 def test_one_line_per_run_in_each_panel_with_the_data():
-    runs = {"mse": {"loss": [0.5, 0.4, 0.3], "dJ_dz": [0.02, -0.03, 0.05]},
-            "bce": {"loss": [4.0, 2.0, 1.0], "dJ_dz": [0.9, 0.5, 0.2]}}
+    runs = {"mse": {"loss": [0.5, 0.4, 0.3], "dL_dz": [0.02, -0.03, 0.05]},
+            "bce": {"loss": [4.0, 2.0, 1.0], "dL_dz": [0.9, 0.5, 0.2]}}
     fig = plot_learning_slowdown(runs, title="t")
     left, right = fig.axes
     assert [line.get_label() for line in left.get_lines()] == ["mse", "bce"]
@@ -23,7 +23,7 @@ def test_one_line_per_run_in_each_panel_with_the_data():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("runs", [{}, [1, 2], {"a": {"loss": [1.0]}}, {"a": {"loss": [1.0, 2.0], "dJ_dz": [1.0]}}])
+@pytest.mark.parametrize("runs", [{}, [1, 2], {"a": {"loss": [1.0]}}, {"a": {"loss": [1.0, 2.0], "dL_dz": [1.0]}}])
 def test_bad_runs_are_refused(runs):
     with pytest.raises((TypeError, ValueError), match="plot_learning_slowdown"):
         plot_learning_slowdown(runs)

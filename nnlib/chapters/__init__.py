@@ -4,7 +4,8 @@ They are not part of the library a student reads first (that is ``nnlib``'s top 
 core); a chapter imports what it needs from here, for example ``from nnlib.chapters import show``.
 
 - :mod:`~nnlib.chapters.show`: the number and table formatting every chapter prints with;
-- :mod:`~nnlib.chapters.examples`: the source notes' worked networks (chapters 3 and 5);
+- :mod:`~nnlib.chapters.examples`: the source notes' worked networks (chapters 3, 5 and 6);
+- :mod:`~nnlib.chapters.autodiff`: chapter 5's scalar autodiff engine (`Value`);
 - :mod:`~nnlib.chapters.boolean`, :mod:`~nnlib.chapters.ensemble`, :mod:`~nnlib.chapters.playground`:
   chapter 8's logic gates, ensembles and playground;
 - :mod:`~nnlib.chapters.surfaces`: chapter 9's loss surfaces for the optimisers;

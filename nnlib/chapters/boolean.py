@@ -95,13 +95,18 @@ def step_network(W1, b1, W2, b2):
     ])
 
 
-def sheet5_xor_network():
-    """Sheet 5's hand-built XOR: Z1 = U(2 x1 - 2 x2 - 1), Z2 = U(-2 x1 + 2 x2 - 1),
-    Y = U(Z1 + Z2 - 1/2). Column j of W1 holds the weights into hidden unit Z_j."""
+def xor_step_network():
+    """The classic hand-built XOR of three step units: Z1 = U(2 x1 - 2 x2 - 1),
+    Z2 = U(-2 x1 + 2 x2 - 1), Y = U(Z1 + Z2 - 1/2). Column j of W1 holds the weights into
+    hidden unit Z_j."""
     return step_network(
         W1=[[2.0, -2.0], [-2.0, 2.0]], b1=[-1.0, -1.0],
         W2=[[1.0], [1.0]], b2=[-0.5],
     )
+
+
+#: the former name of ``xor_step_network`` (the network of the source notes' exercise sheet)
+sheet5_xor_network = xor_step_network
 
 
 def sum_of_products_network(y):

@@ -2,7 +2,7 @@
 
 Each function returns (net, X, Y) with the exact weights the note uses,
 translated into nnlib's convention (Z = X @ W + b, W of shape (n_in, n_out)).
-Chapters 3 and 5 and the tests recompute every figure of the notes from these.
+Chapters 3, 5 and 6 and the tests recompute every figure of the notes from these.
 """
 
 import numpy as np

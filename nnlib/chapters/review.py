@@ -261,72 +261,76 @@ QUESTIONS = [
         ),
     },
     {
-        "key": "siamese",
-        "title": "Siamese networks",
-        "sheet": "review answer 5",
-        "question": "What are Siamese networks for?",
+        "key": "perceptron-convergence",
+        "title": "When the perceptron stops",
+        "sheet": "not in the sheet (chapter 1)",
+        "question": "On which data is the perceptron learning rule guaranteed to stop after finitely many updates?",
         "choices": [
-            "Matching and comparing two inputs: both go through the same network (shared weights) and their outputs are compared.",
-            "Generating images from noise.",
-            "Translating between two languages.",
-        ],
-        "correct": 0,
-        "answer": (
-            "A Siamese network runs two inputs through twin copies of one network, with shared weights, and "
-            "compares the two outputs (for example by their distance): are these two signatures, faces or "
-            "sentences the same? This book does not build one."
-        ),
-    },
-    {
-        "key": "rnn",
-        "title": "Recurrent networks",
-        "sheet": "review answer 6",
-        "question": "What makes a recurrent neural network (RNN) recurrent?",
-        "choices": [
-            "Skip connections from the output layer back to the input layer.",
-            "A hidden state fed back into the same layer at the next time step, with the same weights at every step, so it can process sequences.",
-            "It repeats the training set several times.",
+            "On any data, if the learning rate is small enough.",
+            "On linearly separable data: some line (hyperplane) puts every example on its correct side.",
+            "Only on data with exactly two features.",
         ],
         "correct": 1,
         "answer": (
-            "An RNN reads a sequence one step at a time and feeds its hidden state back into itself: "
-            "$h_t = f(W_x x_t + W_h h_{t-1} + b)$, with the same weights at every step. Sheet 5's answer, "
-            "\"skip connections from output to input layer\", is not right: a connection that skips layers is a "
-            "residual connection ([chapter 10](10_vanishing_gradients.ipynb)); the recurrence is a loop in time "
-            "(see the [errata](appendix_errata.md))."
+            "On linearly separable data it stops after at most $(R/\\gamma)^2$ updates, whatever its learning rate "
+            "(Novikoff's theorem); on data no line separates, such as XOR, every epoch meets a mistake and it never "
+            "stops. See [chapter 1](01_neuron_perceptron.ipynb#when-does-the-perceptron-stop-convergence-and-xor)."
         ),
     },
     {
-        "key": "autoencoder",
-        "title": "Autoencoders",
-        "sheet": "review answer 7",
-        "question": "What does an autoencoder do?",
+        "key": "cross-entropy",
+        "title": "Why cross-entropy",
+        "sheet": "part (b)",
+        "question": "Why is binary cross-entropy the natural loss for a network with a sigmoid output?",
         "choices": [
-            "It labels images automatically.",
-            "It encodes its input into a compressed, low-dimensional representation and decodes it back, trained to reproduce its own input.",
-            "It encrypts the weights.",
+            "Because it is the squared error of the probabilities.",
+            "Because it is bounded, so no example can dominate the cost.",
+            "Because it is the negative log-likelihood of a yes/no label whose probability is the sigmoid's output, and after the sigmoid its gradient at the logit is simply $\\hat y - y$.",
+        ],
+        "correct": 2,
+        "answer": (
+            "Minimising BCE is maximum-likelihood estimation for a Bernoulli label with $P(y = 1) = \\hat y$. After a "
+            "sigmoid, its derivative with respect to the logit is $\\hat y - y$, and it is convex in the logit, so "
+            "logistic regression has one minimum. It is unbounded on purpose: a confident wrong answer costs a lot. "
+            "See [chapter 4](04_losses.ipynb#bce-from-the-bernoulli-likelihood)."
+        ),
+    },
+    {
+        "key": "initial-cost",
+        "title": "The cost before training",
+        "sheet": "not in the sheet (chapter 4)",
+        "question": "A softmax classifier for 10 classes, with small random weights, reports a cross-entropy cost of 9.2 "
+                    "before its first update. What do you conclude?",
+        "choices": [
+            "Nothing: any starting cost is fine.",
+            "Something is wrong: with near-equal probabilities the cost should be close to $\\ln 10 \\approx 2.3$; check the labels, the loss and the scale of the initial weights.",
+            "The learning rate is too small.",
         ],
         "correct": 1,
         "answer": (
-            "An encoder maps the input (an image, say) to a short code; a decoder maps the code back; the pair is "
-            "trained to reconstruct the input. The code is a compressed set of features, useful for "
-            "dimensionality reduction, denoising and as learned features."
+            "With small weights every class gets a probability close to $1/K$, so the cross-entropy of every example "
+            "is close to $\\ln K$, here $\\ln 10 \\approx 2.3$. A first cost far from it points to a bug (wrong labels, "
+            "a loss fed the wrong inputs, weights far too large) before any training has happened. See "
+            "[chapter 4](04_losses.ipynb#on-real-data-the-cost-of-a-digit-classifier)."
         ),
     },
     {
-        "key": "time-series",
-        "title": "Time series",
-        "sheet": "review answer 9",
-        "question": "Into which components is a time series classically decomposed?",
+        "key": "vanishing",
+        "title": "Vanishing gradients",
+        "sheet": "question 6",
+        "question": "Why do the first layers of a deep network of sigmoid units learn very slowly?",
         "choices": [
-            "Trend + seasonality + random noise.",
-            "Mean + variance.",
-            "Training + validation + test.",
+            "Because the sigmoid is not differentiable at 0.",
+            "Because backpropagation multiplies the gradient by $\\sigma'(z) \\le 1/4$ once per layer, so it shrinks geometrically on its way to the first layers.",
+            "Because the first layers have fewer weights.",
         ],
-        "correct": 0,
+        "correct": 1,
         "answer": (
-            "The classical additive decomposition: a slowly changing trend, a seasonal pattern that repeats with a "
-            "fixed period, and the remaining random noise (a multiplicative version multiplies them)."
+            "The sigmoid's derivative is at most $0.25$ (at $z = 0$) and tiny for a saturated unit. Each layer the "
+            "gradient passes back through multiplies it by such a factor (and by the weights), so with many layers "
+            "the gradient that reaches the first ones vanishes. ReLU, a careful initialisation, normalisation and "
+            "residual connections are the remedies. See [chapter 2](02_activations.ipynb#the-sigmoid-and-its-derivative) "
+            "and [chapter 10](10_vanishing_gradients.ipynb)."
         ),
     },
 ]

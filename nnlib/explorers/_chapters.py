@@ -84,6 +84,12 @@ def _loss():
     return LossExplorer(name="huber", target=0.5, delta=1.0)
 
 
+def _softmax():
+    from .softmax import SoftmaxExplorer
+
+    return SoftmaxExplorer(z=(2.0, 1.0, 0.1), temperature=1.0, target="1")
+
+
 def _backprop_lr():
     from .backprop import LearningRateExplorer
 
@@ -161,8 +167,11 @@ def chapter_explorers():
                                          ("range", [(-5.0, 5.0), (-4.0, 4.0), (-2.0, 6.0), (-10.0, 10.0)])]),
         "ch4 loss": (_loss, [("name", ["mse", "mse_half", "mae", "huber", "bce", "hinge", "huber"]),
                              ("target", np.linspace(-2, 2, 11)), ("delta", np.linspace(0.1, 3.0, 11))]),
-        "ch5 learning rate": (_backprop_lr, [("lr", 10.0 ** np.linspace(-4, 0, 11)),
+        "ch6 learning rate": (_backprop_lr, [("lr", 10.0 ** np.linspace(-4, 0, 11)),
                                              ("epochs", [60, 100, 200, 300])]),
+        "ch7 softmax": (_softmax, [("z1", np.linspace(-5, 5, 11)), ("z2", np.linspace(-5, 5, 11)),
+                                   ("temperature", 10.0 ** np.linspace(-1, 1, 9)),
+                                   ("target", ["2", "3", "1"]), ("z3", np.linspace(-5, 5, 11))]),
         "ch8 playground (ticks)": (_playground, ticks + [("dataset", ["circles", "moons", "spiral", "xor"])]
                                    + [("hidden", ["8,8"])] + ticks),
         "ch9 learning rate": (_optimizer_lr, [("log10_lr", np.linspace(-3.0, 0.5, 15))]),

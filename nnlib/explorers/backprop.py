@@ -1,4 +1,4 @@
-"""The explorer of chapter 5 (book/05_backpropagation.ipynb): learning rate and epochs -> loss curve.
+"""The explorer of chapter 6 (book/06_backprop_worked_examples.ipynb): learning rate and epochs -> loss curve.
 
 Two sliders (the learning rate on a log scale, the number of epochs) retrain a fresh network
 with plain SGD, row by row (``nnlib.plots.backprop.learning_rate_curves``, the function behind the

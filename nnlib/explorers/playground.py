@@ -93,7 +93,7 @@ class PlaygroundExplorer(Explorer):
         self.field = self.live.dynamic(self.left.imshow(
             np.full((r, r), 0.5), origin="lower", cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest",
             aspect="auto"))
-        self.points = self.live.dynamic(self.left.scatter([], [], s=14, edgecolors="black", linewidths=0.4,
+        self.points = self.live.dynamic(self.left.scatter([], [], s=14, edgecolors="white", linewidths=0.6,
                                                           zorder=3))
         self.left.set_xlabel("$x_1$")
         self.left.set_ylabel("$x_2$")
@@ -174,6 +174,9 @@ class PlaygroundExplorer(Explorer):
             self._data_key = (pg.dataset, self.seed)
             self.points.set_offsets(pg.X)
             self.points.set_facecolor([CLASS_COLOURS[int(v)] for v in np.asarray(pg.Y).ravel()])
+        # a misclassified point gets a black edge (the book's convention), the others a white one
+        wrong = (pg.predict(pg.X).ravel() >= 0.5) != (np.asarray(pg.Y).ravel() == 1)
+        self.points.set_edgecolor(np.where(wrong[:, None], (0.0, 0.0, 0.0, 1.0), (1.0, 1.0, 1.0, 1.0)))
         losses = np.asarray(pg.losses, dtype=float)
         self.loss_line.set_data(np.arange(1, len(losses) + 1), losses)
         span = next((s for s in SPANS if s >= pg.epochs), pg.epochs)
@@ -181,7 +184,7 @@ class PlaygroundExplorer(Explorer):
         self.live.set_limits(self.right, xlim=(0, span), ylim=(0.0, np.ceil(top * 4) / 4))
         loss = f", loss {losses[-1]:.4f}" if len(losses) else ""
         hidden = "-".join(str(h) for h in pg.hidden)
-        return f"{pg.dataset}, hidden {hidden} {pg.activation}: epoch {pg.epochs}{loss}, accuracy {pg.accuracy():.3f}"
+        return f"{pg.dataset}, hidden {hidden} {pg.activation}: epoch {pg.epochs}{loss}, training accuracy {pg.accuracy():.3f}"
 
 
 def playground_explorer(**kwargs):

@@ -15,7 +15,12 @@ Compatible extensions: a check cell may carry ``"hint"`` in its ``nnlib`` metada
 its reports that have none of their own; see :func:`nnlib.grade.grader.check_result`), an answer
 cell ``"forbidden"`` (nnlib functions absent while the answer is graded) and
 ``"partial"``, and any cell tagged ``solution`` (a markdown cell that discusses the answer, say)
-is dropped from the student version.
+is dropped from the student version. A transfer exercise marks its (first) answer cell with
+``"kind"``: ``"predict"`` (commit to a number or a choice before a later cell shows it),
+``"change"`` (backprop or an update rule for something the chapter did not do) or ``"bug"`` (fix
+a given backward pass or training step); tests/test_transfer_exercises.py counts them. The cell
+of a "predict" exercise that runs the experiment is tagged ``reveal``: the student version keeps
+its code and drops its output.
 
 The student version differs from the solution in three more ways: the title "# Solutions N."
 becomes "# Exercises N.", an answer cell with forbidden helpers says so in a first comment line,
@@ -34,7 +39,7 @@ regenerating reproduces the committed exercises exactly. ``nnlib.grade.grader`` 
 :func:`exercise_cells` to find what to grade.
 """
 
-__all__ = ["ANSWER", "BEGIN", "CHECK", "END", "HIDDEN", "SET_NAME", "SOLUTION_ONLY", "STUDENT_NNLIB_KEYS",
+__all__ = ["ANSWER", "BEGIN", "CHECK", "END", "HIDDEN", "REVEAL", "SET_NAME", "SOLUTION_ONLY", "STUDENT_NNLIB_KEYS",
            "cell_role", "default_root", "exercise_cells", "exercise_name", "forbidden_of", "generate", "main",
            "make_exercise", "read_notebook", "render", "solution_files", "source_of", "stub_source",
            "student_title", "tags"]
@@ -51,6 +56,10 @@ END = "### END SOLUTION"
 
 #: the tags of the format, and the extension tag for solution-only cells
 ANSWER, CHECK, HIDDEN, SOLUTION_ONLY = "answer", "check", "hidden", "solution"
+
+#: a plain code cell tagged ``reveal`` runs what a "predict, then run" exercise asked the student to
+#: predict: the student version keeps its code but not its output (which would give the answer away)
+REVEAL = "reveal"
 
 #: the keys of ``cell.metadata["nnlib"]`` that the student version keeps
 STUDENT_NNLIB_KEYS = ("exercise", "points", "hint", "forbidden")
@@ -140,8 +149,10 @@ def exercise_cells(nb, where="notebook", markers=True):
     hidden), ...], "points": total}}``, indices into ``nb["cells"]``. The points of an
     exercise are the sum over its check cells (and its answer cells, if an author put
     points there). ``markers=False`` accepts answer cells without the solution markers (a
-    student's filled-in notebook, for self-checking). Raises ValueError when a tagged cell has no exercise name, an
-    exercise has no answer or no check cell, or an answer cell lacks its markers.
+    student's filled-in notebook, for self-checking) and exercises without a check cell (in a student's
+    notebook an exercise checked only by the grader, such as a prediction, has none). Raises ValueError when
+    a tagged cell has no exercise name, an exercise has no answer or (with markers) no check cell, or an
+    answer cell lacks its markers.
     """
     table = {}
     for i, cell in enumerate(nb["cells"]):
@@ -163,7 +174,7 @@ def exercise_cells(nb, where="notebook", markers=True):
     for name, entry in table.items():
         if not entry["answers"]:
             raise ValueError(f"{where}: exercise {name!r} has check cells but no answer cell")
-        if not entry["checks"]:
+        if not entry["checks"] and markers:
             raise ValueError(f"{where}: exercise {name!r} has an answer cell but no check cell")
     return table
 
@@ -293,6 +304,8 @@ def make_exercise(solution, set_name):
                 if forbidden_of(cell):
                     new.source = (f"# While this answer is graded it cannot call {', '.join(forbidden_of(cell))}:"
                                   " the exercise asks you to write it.\n" + new.source)
+                new.outputs, new.execution_count = [], None
+            elif REVEAL in t:
                 new.outputs, new.execution_count = [], None
             else:
                 new.outputs = _clean_outputs(cell.get("outputs", []))

@@ -89,6 +89,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import course
 from . import exercises as ex
 from . import checks as checks_mod
 from . import guard as guard_mod
@@ -447,6 +448,34 @@ def _check_cell_failure(rec, timeout):
             "run your function on the check's kind of input and read the error")
 
 
+def _stopped_checks(checks, step, why, timeout):
+    """A killed exercise's checks as they stood when its kernel stopped (not as the rerun with its
+    stub saw them: that run would report the stub's NotImplementedError as the student's)."""
+    for c in checks:
+        c.passed, c.error, c.error_message = False, None, ""
+        c.message = "not run: the exercise stopped the kernel before this check"
+        if step is not None and c.index == step.index:
+            c.message = (f"time limit: it ran longer than {timeout:g} s and was stopped"
+                         if why == "timeout" else "the kernel stopped during this check")
+        c.failures = [Failure("", "", "", c.message, "")]
+    return checks
+
+
+def _killed_reason(name, checks, step, why, timeout):
+    """(reason, hint) for an exercise whose code stopped the kernel or ran past the time limit."""
+    where = "its answer cell"
+    if step is not None and step.role in ("check", "hidden"):
+        check = next((c for c in checks if c.index == step.index), None)
+        if check is not None:
+            where = _check_label(check, checks)
+    if why == "timeout":
+        return (f"time limit: {where} ran longer than {timeout:g} s and was stopped",
+                "look for an endless loop (a while loop whose condition never changes) or a very slow "
+                "computation; the other exercises were graded without it")
+    return (f"the answer stopped the Python kernel during {where}",
+            "look for os._exit, a crash or memory use; the other exercises were graded without it")
+
+
 def check_result(cell, index, points, hidden, rec, expected, timeout):
     """A CheckResult: compare every report the reference made with what the submission sent."""
     options = checks_mod.report_options(ex.source_of(cell))
@@ -484,8 +513,10 @@ def _default_hint(hidden):
     return "compare your value with the expected one: signs, shapes, transposes, rounding"
 
 
-def score(reference, table, plan, records, killed, timeout, missing, expected, partial=False):
-    """The ExerciseResults of a run (records by step number; ``expected`` by reference cell index)."""
+def score(reference, table, plan, records, killed, timeout, missing, expected, partial=False, stopped_at=None):
+    """The ExerciseResults of a run (records by step number; ``expected`` by reference cell index).
+    ``stopped_at`` maps a killed exercise to the step (answer or check) during which its kernel stopped."""
+    stopped_at = stopped_at or {}
     step_of = {step.index: k for k, step in enumerate(plan)}
     results = []
     for name, entry in table.items():
@@ -510,13 +541,9 @@ def score(reference, table, plan, records, killed, timeout, missing, expected, p
         if use_partial and name not in killed and name not in missing and answers_ok:
             res.points = sum(c.points for c in checks if c.passed)
         if name in killed:
-            why = killed[name]
-            if why == "timeout":
-                res.reason = f"time limit: the answer ran longer than {timeout:g} s and did not stop when interrupted"
-                res.hint = "look for an endless loop (a while loop whose condition never changes); the other exercises were graded without it"
-            else:
-                res.reason = "the answer stopped the Python kernel"
-                res.hint = "look for os._exit, a crash or memory use; the other exercises were graded without it"
+            step = stopped_at.get(name)
+            res.checks = _stopped_checks(checks, step, killed[name], timeout)
+            res.reason, res.hint = _killed_reason(name, checks, step, killed[name], timeout)
         elif name in missing:
             res.reason = "no answer cell for this exercise in the submission"
             res.hint = ("the answer cell is found by its cell id, then by the tag 'answer' and "
@@ -595,7 +622,8 @@ def grade_notebook(submission_path, reference=None, timeout=DEFAULT_TIMEOUT, sol
             expected = future.result()
         finally:
             pool.shutdown(wait=True)
-        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, expected, partial)
+        result.exercises = score(ref_nb, table, plan, run.records, killed, timeout, missing, expected, partial,
+                                 stopped_at=getattr(run, "stopped_at", None))
         result.note = "; ".join(notes)
     except GradingError as exc:
         result.error = str(exc)
@@ -609,10 +637,11 @@ def run_with_reruns(ref_nb, table, answers, forbidden, library, box, timeout, no
     """Run the plan; an answer that stops the kernel is replaced by its stub and the notebook runs
     again. Returns (plan, run, killed {exercise: why}, notes)."""
     deadline = time.monotonic() + notebook_timeout
-    killed, notes = {}, []
+    killed, notes, stopped_at = {}, [], {}
     while True:
         plan = build_plan(ref_nb, table, answers, stubbed=set(killed))
         run = _Run(plan, forbidden, timeout, deadline, box, cap=64 * 1024, library=library)
+        run.stopped_at = stopped_at  # read by score(): where each killed exercise stopped its kernel
         run.execute()
         if run.died_at is None or run.death == "deadline":
             if run.death == "deadline":
@@ -624,8 +653,9 @@ def run_with_reruns(ref_nb, table, answers, forbidden, library, box, timeout, no
         if culprit in killed:
             raise GradingError(f"exercise {culprit} stops the kernel even as a stub")
         killed[culprit] = run.death
-        notes.append(f"{culprit}: " + ("time limit (it did not stop when interrupted)" if run.death == "timeout"
-                                       else "the answer stopped the kernel"))
+        stopped_at[culprit] = plan[run.died_at]  # the answer or check during which the kernel stopped
+        notes.append(f"{culprit} ran past the time limit of {timeout:g} s; the other exercises were graded "
+                     "in a fresh kernel" if run.death == "timeout" else f"{culprit}: the answer stopped the kernel")
 
 
 def has_expected_values(nb):
@@ -975,7 +1005,8 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path, help="submitted notebook(s) to grade")
     parser.add_argument("--class", dest="folder", type=Path,
                         help="grade every .ipynb in this folder (instructor) and write --csv")
-    parser.add_argument("--csv", type=Path, default=Path("scores.csv"), help="class mode: CSV file to write")
+    parser.add_argument("--csv", type=Path, help="class mode: CSV file to write (default scores.csv); with "
+                        "notebooks: replace their rows in this CSV (a regrade)")
     parser.add_argument("--reference", type=Path, help="the reference solution notebook (default: found by name)")
     parser.add_argument("--solutions", type=Path, help="folder of reference solutions (default: solutions/)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per-cell timeout in seconds")
@@ -987,6 +1018,7 @@ def main(argv=None):
     parser.add_argument("--accept-unsandboxed-risk", action="store_true",
                         help="grade with a private reference even without bubblewrap (the kernel can then read "
                              "what the grader's user can read; see the message printed without this flag)")
+    course.add_arguments(parser)
     args = parser.parse_args(argv)
     if args.timeout <= 0 or args.notebook_timeout <= 0:
         parser.error(f"--timeout and --notebook-timeout must be positive, got {args.timeout:g}, "
@@ -996,17 +1028,10 @@ def main(argv=None):
     from .kernel import become_subreaper
 
     become_subreaper()  # processes a kernel detaches are killed with it (Linux; see kernel.sweep_orphans)
-    if args.folder:
-        if args.notebooks:
-            parser.error("give either notebooks or --class FOLDER, not both")
-        try:
-            grade_class(args.folder, args.csv, args.reference, args.timeout, args.jobs, args.solutions,
-                        notebook_timeout=args.notebook_timeout, partial=args.partial,
-                        feedback=not args.no_feedback, accept_risk=args.accept_unsandboxed_risk)
-        except GradingError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        return 0
+    if args.folder and args.notebooks:
+        parser.error("give either notebooks or --class FOLDER, not both")
+    if course.wants(args):  # class mode, records, merge, Gradescope zip: nnlib.grade.course
+        return course.run(args)
     if not args.notebooks:
         parser.error("give a notebook to grade, e.g. exercises/05_backpropagation.ipynb")
     if is_private_reference(args.reference, args.solutions):

@@ -39,6 +39,33 @@ START_TIMEOUT = 60.0
 INTERRUPT_GRACE = 3.0
 
 
+#: ZeroMQ over Unix sockets (POSIX); Windows uses local TCP ports instead
+IPC = os.name == "posix"
+
+
+def _free_ports(count):
+    """``count`` free local TCP ports (Windows only: elsewhere the kernel's sockets are Unix sockets)."""
+    import socket
+
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def _listening(port):
+    """Does something accept TCP connections on this local port?"""
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 #: the pids of the kernel processes this grader started and has not reaped yet (see sweep_orphans)
 _PROCS = set()
 _PROCS_LOCK = __import__("threading").Lock()
@@ -193,10 +220,16 @@ class Kernel:
         self.sandbox.prepare(run_dir, work_dir, self.uid)
         inside_run, _ = self.sandbox.inside_paths(run_dir, work_dir)
         key = secrets.token_hex(16)
-        ports = dict(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
-        info = dict(transport="ipc", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+        if IPC:
+            ports = dict(shell_port=1, iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
+            info = dict(transport="ipc", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+            inside_ip, client_ip = f"{inside_run}/k", str(run_dir / "k")
+        else:  # Windows: no Unix sockets for ZeroMQ; local TCP ports (no bubblewrap there either)
+            ports = dict(zip(("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"), _free_ports(5)))
+            info = dict(transport="tcp", signature_scheme="hmac-sha256", key=key, kernel_name="python3", **ports)
+            inside_ip = client_ip = "127.0.0.1"
         conn = run_dir / "kernel.json"
-        conn.write_text(json.dumps(dict(info, ip=f"{inside_run}/k")), encoding="utf-8")
+        conn.write_text(json.dumps(dict(info, ip=inside_ip)), encoding="utf-8")
         if self.sandbox.drop_uid:
             os.chown(conn, self.uid, self.uid)
         os.chmod(conn, 0o600)
@@ -214,10 +247,13 @@ class Kernel:
         self._context = zmq.Context()
         self._context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)  # for every socket of this client
         client = BlockingKernelClient(context=self._context)
-        client.load_connection_info(dict(info, ip=str(run_dir / "k")))
+        client.load_connection_info(dict(info, ip=client_ip))
         self.client = client
         start = time.monotonic()
-        while not (run_dir / "k-1").exists():  # the kernel binds its sockets when it is up
+        def up():  # the kernel binds its sockets when it is up
+            return (run_dir / "k-1").exists() if IPC else _listening(info["hb_port"]) and _listening(info["shell_port"])
+
+        while not up():
             if self.proc.poll() is not None:
                 raise KernelDied(f"the kernel did not start: {self._stderr()}")
             if time.monotonic() - start > START_TIMEOUT:
@@ -244,7 +280,7 @@ class Kernel:
             for target in (lambda: os.killpg(proc.pid, signal.SIGKILL), proc.kill):
                 try:
                     target()
-                except OSError:
+                except (OSError, AttributeError):  # AttributeError: no os.killpg (Windows)
                     pass
         self.dead = True
 

@@ -23,18 +23,27 @@ that fallback the kernel can read every file its uid can read, so class mode (a 
 reference) refuses to run there unless the instructor passes ``--accept-unsandboxed-risk``
 (:data:`nnlib.grade.grader.FALLBACK_LIMITS`). Not root and no bwrap: resource limits and clean
 environment only.
+
+What exists is probed (:mod:`nnlib.grade.platform`), not assumed. In a **container** that forbids
+namespaces (no CAP_SYS_ADMIN: Docker's default, Gradescope, a Kubernetes pod) neither bubblewrap
+nor ``unshare`` can work; the container already isolates the one submission it grades, so the
+grader says so and keeps what still works there: the uid drop (``setpriv``: a reference folder
+``chmod 700`` owned by root stays unreadable to the kernel) and the resource limits. On a laptop
+without ``/proc``, ``resource``, ``setpriv`` or POSIX process groups (macOS, Windows) each missing
+piece is skipped and named in one line (:func:`nnlib.grade.platform.skipped_line`).
 """
 
 import itertools
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import sysconfig
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import platform as host
 
 #: The uids the sandboxes run as, a block that no ordinary account uses.
 UID_BASE, UID_COUNT = 61000, 1000
@@ -48,6 +57,8 @@ _uids = itertools.count(secrets.randbelow(UID_COUNT))
 def _uids_in_use():
     """The uids of the block that some process runs as now."""
     used = set()
+    if not host.has_proc():  # macOS, Windows: the random start in the block has to do
+        return used
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -121,7 +132,7 @@ def clean_env(home, config=None):
 
 
 def _which(name):
-    return shutil.which(name, path="/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+    return host.which(name)
 
 
 def _python_roots():
@@ -147,12 +158,16 @@ def _minimal(paths):
 class Sandbox:
     """How kernels are confined on this machine (decided once, see :func:`detect`)."""
 
-    def __init__(self, mode, note, limits=Limits(), package_root=None, drop_uid=False):
-        self.mode = mode            # "bwrap" or "fallback"
-        self.note = note            # one line: what is used, what is missing
+    def __init__(self, mode, note, limits=Limits(), package_root=None, drop_uid=False, rlimits=True,
+                 unshare=None, skipped=""):
+        self.mode = mode            # "bwrap", "container" or "fallback"
+        self.note = f"{note}. {skipped}" if skipped else note  # one line: what is used, what is missing
         self.limits = limits
         self.package_root = Path(package_root or Path(__file__).resolve().parents[2])
         self.drop_uid = drop_uid
+        self.rlimits = rlimits      # the resource module exists (not on Windows)
+        self.unshare = unshare      # path of a working unshare (fallback mode), or None
+        self.skipped = skipped      # ONE line: what this machine lacks (platform.skipped_line), or ""
         self.issued = []
 
     def new_uid(self):
@@ -177,16 +192,16 @@ class Sandbox:
         ``library`` is the folder holding the ``nnlib`` package the kernel gets (default: this one;
         the grader passes a copy without the forbidden helpers, :func:`nnlib.grade.guard.library_without`)."""
         lim = self.limits
-        limited = [sys.executable, "-I", "-S", "-c", _LIMITS_CODE, str(lim.cpu_seconds), str(lim.memory_bytes),
-                   str(lim.file_bytes), str(lim.processes), str(lim.open_files), *argv]
+        limited = list(argv)
+        if self.rlimits:
+            limited = [sys.executable, "-I", "-S", "-c", _LIMITS_CODE, str(lim.cpu_seconds), str(lim.memory_bytes),
+                       str(lim.file_bytes), str(lim.processes), str(lim.open_files), *argv]
         setpriv = []
         if self.drop_uid:
             setpriv = [_which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                        "--inh-caps=-all", "--bounding-set=-all", "--"]
         if self.mode != "bwrap":
-            prefix = []
-            if os.geteuid() == 0 and _which("unshare"):
-                prefix = [_which("unshare"), "--net", "--"]
+            prefix = [self.unshare, "--net", "--"] if self.unshare and self.mode == "fallback" else []
             return prefix + setpriv + limited
         cmd = [_which("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "grader"]
@@ -227,15 +242,19 @@ class Sandbox:
 
     def prepare(self, run_dir, work_dir, uid):
         """Give the kernel's folders to its uid (the grader's own files stay root's)."""
+        if self.drop_uid and Path(run_dir).parent == Path(work_dir).parent:
+            # the kernel's uid must pass through their common parent (a 0700 temporary folder of
+            # root's) to reach them; 0711 lets it pass without listing anything
+            os.chmod(Path(run_dir).parent, 0o711)
         for d in (run_dir, work_dir):
-            os.chmod(d, 0o700)
+            os.chmod(d, 0o700)  # (on Windows only the read-only bit is honoured: harmless)
             if self.drop_uid:
                 os.chown(d, uid, uid)
 
     def kill_leftovers(self, uid):
         """Kill every process still running as the sandbox's uid (fallback mode: a child the kernel
         detached survives the kernel's process group). Returns how many were killed."""
-        if not self.drop_uid:
+        if not self.drop_uid or not host.has_proc():
             return 0
         killed = 0
         for entry in Path("/proc").iterdir():
@@ -271,20 +290,24 @@ def _can_drop_to(uid):
 
 
 def detect(limits=None, force_fallback=False):
-    """The sandbox this machine supports: bubblewrap if present (and working), else the fallback.
-    ``force_fallback`` (or the environment variable NNLIB_GRADE_NO_BWRAP=1) skips bubblewrap."""
+    """The sandbox this machine supports, probed (:func:`nnlib.grade.platform.probe`): bubblewrap if
+    present and working; else, where namespaces are not permitted (a container), the container
+    mode; else the fallback. ``force_fallback`` (or the environment variable NNLIB_GRADE_NO_BWRAP=1)
+    skips bubblewrap. The note is one line; what the machine lacks is a second one (``skipped``)."""
     global _detected
     limits = limits or Limits()
     force_fallback = force_fallback or os.environ.get("NNLIB_GRADE_NO_BWRAP") == "1"
-    key = (limits, force_fallback)
+    key = (limits, force_fallback, os.environ.get("PATH", ""))
     if _detected is not None and _detected[0] == key:
         return _detected[1]
-    root = os.geteuid() == 0
-    setpriv = bool(_which("setpriv"))
-    if _which("bwrap") and not force_fallback:
+    found = host.probe()
+    root, setpriv, rlimits = found.root, bool(found.setpriv), found.rlimits
+    skipped = found.line()
+    limits_text = f"limits: {limits.describe()}" if rlimits else "limits: per-cell and per-notebook time only"
+    if found.bwrap and not force_fallback:
         box = Sandbox("bwrap", "sandbox: bubblewrap (no network, private /tmp, read-only code)"
                       + (", unprivileged uid via setpriv" if root and setpriv else "")
-                      + f"; limits: {limits.describe()}", limits, drop_uid=root and setpriv)
+                      + f"; {limits_text}", limits, drop_uid=root and setpriv, rlimits=rlimits, skipped=skipped)
         if _bwrap_works(box):
             _detected = (key, box)
             return box
@@ -292,15 +315,26 @@ def detect(limits=None, force_fallback=False):
     else:
         why = "bubblewrap (bwrap) is not installed" if not force_fallback else "bubblewrap switched off"
     drop = root and setpriv and _can_drop_to(UID_BASE + UID_COUNT - 1)
-    parts = [f"sandbox: FALLBACK ({why}; Debian: apt-get install bubblewrap)"]
-    parts.append("unprivileged uid via setpriv" if drop else
-                 "the kernel runs as the grader's user (not root, setpriv missing, or this Python is not "
-                 "usable by another uid), so it can write what the grader can")
-    if root and _which("unshare"):
+    user = ("unprivileged uid via setpriv" if drop else
+            "the kernel runs as the grader's user (not root, setpriv missing, or this Python is not "
+            "usable by another uid), so it can read and write what the grader can")
+    if found.unshare_denied:
+        # Root, yet no namespace may be created: an unprivileged container (Gradescope, Docker,
+        # Kubernetes). The container isolates this one submission; the uid keeps it from the reference.
+        note = (f"sandbox: CONTAINER ({why}; namespaces are not permitted here, so "
+                f"{host.in_container_hint()} is what isolates this submission's network and files); {user}; "
+                + ("a reference folder chmod 700 owned by root is unreadable to the kernel; " if drop else "")
+                + limits_text)
+        box = Sandbox("container", note, limits, drop_uid=drop, rlimits=rlimits, skipped=skipped)
+        _detected = (key, box)
+        return box
+    parts = [f"sandbox: FALLBACK ({why}; Debian: apt-get install bubblewrap)", user]
+    if found.unshare:
         parts.append("no network via unshare")
     parts.append("the kernel sees the host's files and nnlib's original sources, and its working folder is on "
                  "the host disk: class mode refuses this unless given --accept-unsandboxed-risk")
-    box = Sandbox("fallback", "; ".join(parts) + f"; limits: {limits.describe()}", limits, drop_uid=drop)
+    box = Sandbox("fallback", "; ".join(parts) + f"; {limits_text}", limits, drop_uid=drop, rlimits=rlimits,
+                  unshare=found.unshare, skipped=skipped)
     _detected = (key, box)
     return box
 

@@ -64,6 +64,7 @@ def draw_activation(ax, name, alpha=0.01, lo=-5.0, hi=5.0, legend=True):
     title = TITLES[name] + (f", α = {alpha:g}" if name == "leaky_relu" else "")
     ax.set_title(f"{title}\nmax f′ on [{lo:g}, {hi:g}]: {df.max():.4g}", fontsize=10)
     ax.set_xlabel("z")
+    ax.set_ylabel("f(z) and f′(z)")
     ax.set_xlim(lo, hi)
     if legend:
         ax.legend(fontsize=9, loc="upper left")
@@ -111,6 +112,7 @@ def plot_sigmoid_tanh(lo=-6.0, hi=6.0):
         ax.axhline(0, color="grey", lw=0.6)
         ax.axvline(0, color="grey", lw=0.6)
         ax.set_xlabel("z")
+        ax.set_ylabel("value")
         ax.set_xlim(lo, hi)
         ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
@@ -141,6 +143,7 @@ def plot_dying_relu(biases, Z):
     for k, f_ in enumerate(frac):
         ax.text(k, f_ + 0.02, "dead" if f_ == 0 else f"{f_:.2f}", ha="center", fontsize=9)
     ax.set_xticks(np.arange(len(frac)), [f"unit {k + 1}\nb = {b + 0.0:g}" for k, b in enumerate(biases)], fontsize=8)
+    ax.set_xlabel("hidden unit and its bias b")
     ax.set_ylabel("fraction of samples with z > 0")
     ax.set_ylim(0, 1.12)
     ax.set_title("ReLU units with more and more negative biases", fontsize=11)
@@ -159,6 +162,7 @@ def plot_softmax(logits, class_names=None):
         for j, pj in enumerate(p):
             ax.text(j, pj + 0.02, f"{pj:.3g}", ha="center", fontsize=9)
         ax.set_xticks(np.arange(len(z)), names)
+        ax.set_xlabel("class")
         ax.set_ylim(0, 1.12)
         ax.set_title("z = (" + ", ".join(f"{v:g}" for v in z) + ")", fontsize=10)
         ax.set_ylabel("softmax(z)")

@@ -1,4 +1,4 @@
-"""Figures of chapter 5 (book/05_backpropagation.ipynb): the computation graph of a small
+"""Figures of chapters 5 and 6 (book/05_backpropagation.ipynb, book/06_backprop_worked_examples.ipynb): the computation graph of a small
 network with its forward values and backward gradients, and loss curves during training.
 
 Each ``plot_*`` function returns a matplotlib Figure. The numbers a figure is drawn from come
@@ -92,9 +92,9 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
                            decimals=4, title=None):
     """Draw a small network as a graph, with the numbers of ``graph_values`` on it.
 
-    Blue (above each unit): the forward pass, net = z and out = a. Red (below each unit):
-    the backward pass, delta = dE/dz (which is also dE/db). On each edge: the weight and,
-    in red, dE/dw. On the far right: the loss E and dE/d(out) of each output.
+    Blue (above each unit): the forward pass, the pre-activation z and the activation a. Red
+    (below each unit): the backward pass, delta = dL/dz (which is also dL/db). On each edge: the
+    weight and, in red, dL/dw. On the far right: the loss L and dL/da of each output.
     ``unit_names``: one list of names per layer, inputs first (e.g. [["i1", "i2"], ["h1", "h2"],
     ["o1", "o2"]]). ``weight_names``: {name: (layer index, row, column)} as
     ``nnlib.chapters.examples.note004_weight_names()`` returns. ``show_backward=False`` shows only the
@@ -136,7 +136,7 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
                         color="0.15", zorder=3,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
                 if show_backward:
-                    ax.text(lx, ly - 0.05, f"∂E/∂{label} = {gW[i][j]:.4g}", ha="center",
+                    ax.text(lx, ly - 0.05, f"∂L/∂{label} = {gW[i][j]:.4g}", ha="center",
                             va="top", fontsize=EDGE_PT, color=BACKWARD_COLOUR, zorder=3,
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
 
@@ -152,7 +152,7 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
                         fontsize=LABEL_PT, color=FORWARD_COLOUR)
                 continue
             z, a = values["z"][l - 1][j], values["a"][l - 1][j]
-            ax.text(x, y + radius + 0.08, f"net = {fmt.format(z)}\nout = {fmt.format(a)}",
+            ax.text(x, y + radius + 0.08, f"z = {fmt.format(z)}\na = {fmt.format(a)}",
                     ha="center", va="bottom", fontsize=LABEL_PT, color=FORWARD_COLOUR, zorder=4)
             bias = values["b"][l - 1][j]
             lines = [f"b = {bias:g}"]
@@ -164,15 +164,15 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
     # the loss node
     xl = pos[-1][0][0] + 2.6
     ax.add_patch(plt.Rectangle((xl - 0.45, -0.4), 0.9, 0.8, fc="#fdf2e9", ec="0.2", lw=1.4, zorder=2))
-    ax.text(xl, 0, "E", ha="center", va="center", fontsize=LOSS_PT, weight="bold", zorder=4)
-    ax.text(xl, 0.5, f"E = {values['loss']:.{max(decimals, 6)}f}", ha="center", va="bottom",
+    ax.text(xl, 0, "L", ha="center", va="center", fontsize=LOSS_PT, weight="bold", zorder=4)
+    ax.text(xl, 0.5, f"L = {values['loss']:.{max(decimals, 6)}f}", ha="center", va="bottom",
             fontsize=LABEL_PT, color=FORWARD_COLOUR)
     for j, (x, y) in enumerate(pos[-1]):
         ax.annotate("", xy=(xl - 0.45, 0), xytext=(x + radius, y),
                     arrowprops=dict(arrowstyle="->", color="0.55", lw=1.2), zorder=1)
         if show_backward:
             ax.text((x + radius + xl - 0.45) / 2, (y + 0) / 2 + (0.25 if y >= 0 else -0.25),
-                    f"∂E/∂out = {values['dE_da'][j]:.4g}", ha="center",
+                    f"∂L/∂a = {values['dE_da'][j]:.4g}", ha="center",
                     va="bottom" if y >= 0 else "top", fontsize=EDGE_PT, color=BACKWARD_COLOUR)
 
     top = (height - 1) / 2 * 2.2 + 1.25
@@ -180,9 +180,9 @@ def plot_computation_graph(values, *, unit_names=None, weight_names=None, show_b
     ax.set_ylim(-top, top)
     ax.set_aspect("equal")
     ax.axis("off")
-    legend = "blue: forward pass (net, out, E)"
+    legend = "blue: forward pass (z, a, the loss L)"
     if show_backward:
-        legend += "    red: backward pass (δ = ∂E/∂net = ∂E/∂b, ∂E/∂w, ∂E/∂out)"
+        legend += "    red: backward pass (δ = ∂L/∂z = ∂L/∂b, ∂L/∂w, ∂L/∂a)"
     ax.text((xl - 0.9) / 2, -top + 0.1, legend, ha="center", va="bottom", fontsize=LABEL_PT, color="0.25")
     if title:
         ax.set_title(title)
@@ -266,35 +266,35 @@ def plot_loss_curves(curves, *, ax=None, logy=False, title=None, xlabel="epoch",
 
 
 def plot_learning_slowdown(runs, *, title=None):
-    """The learning slowdown of chapter 5: loss and :math:`|\\partial J/\\partial z|` per epoch.
+    """The learning slowdown of chapter 5: loss and :math:`|\\partial L/\\partial z|` per epoch.
 
-    ``runs`` maps a label (the loss used, say) to a dict with the lists ``"loss"`` and ``"dJ_dz"``,
+    ``runs`` maps a label (the loss used, say) to a dict with the lists ``"loss"`` and ``"dL_dz"``,
     one entry per epoch, as the chapter's ``train_saturated_neuron`` records them for one sigmoid
     neuron. Left panel: each run's own loss against the epoch. Right panel: the size of the factor
-    :math:`\\partial J/\\partial z` that reaches the weights, on a log scale; it is
+    :math:`\\partial L/\\partial z` that reaches the weights, on a log scale; it is
     :math:`(a - y)\\,\\sigma'(z)` for squared error and :math:`a - y` for binary cross-entropy, so a
     saturated neuron (small :math:`\\sigma'`) learns slowly under squared error only.
-    Chapter: :doc:`/book/05_backpropagation`.
+    Chapter: :doc:`/book/05_backpropagation`. (The loss of the one example is :math:`L`.)
     """
     if not isinstance(runs, dict) or not runs:
         raise TypeError(f"plot_learning_slowdown: runs must be a non-empty dict label -> run, got {runs!r:.80}")
     for label, run in runs.items():
-        if not isinstance(run, dict) or not {"loss", "dJ_dz"} <= set(run):
-            raise ValueError(f"plot_learning_slowdown: run {label!r} must be a dict with lists 'loss' and 'dJ_dz'")
-        if len(run["loss"]) != len(run["dJ_dz"]) or not run["loss"]:
+        if not isinstance(run, dict) or not {"loss", "dL_dz"} <= set(run):
+            raise ValueError(f"plot_learning_slowdown: run {label!r} must be a dict with lists 'loss' and 'dL_dz'")
+        if len(run["loss"]) != len(run["dL_dz"]) or not run["loss"]:
             raise ValueError(f"plot_learning_slowdown: run {label!r} needs equally long, non-empty 'loss' and "
-                             f"'dJ_dz', got {len(run['loss'])} and {len(run['dJ_dz'])}")
+                             f"'dL_dz', got {len(run['loss'])} and {len(run['dL_dz'])}")
     fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(8.0, 3.4))
     for label, run in runs.items():
         epochs = np.arange(1, len(run["loss"]) + 1)
         ax_loss.plot(epochs, run["loss"], lw=1.8, label=str(label))
-        ax_grad.plot(epochs, np.abs(run["dJ_dz"]), lw=1.8, label=str(label))
+        ax_grad.plot(epochs, np.abs(run["dL_dz"]), lw=1.8, label=str(label))
     ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("loss J")
+    ax_loss.set_ylabel("loss L")
     ax_loss.set_title("the loss")
     ax_grad.set_yscale("log")
     ax_grad.set_xlabel("epoch")
-    ax_grad.set_ylabel("|dJ/dz|")
+    ax_grad.set_ylabel("|∂L/∂z|")
     ax_grad.set_title("the factor that reaches the weights")
     for ax in (ax_loss, ax_grad):
         ax.grid(True, alpha=0.3)

@@ -1,9 +1,9 @@
 """Decision boundaries, truth tables and loss curves (chapter 8: ``book/08_xor_xnor.ipynb``).
 
 Every function returns a matplotlib Figure (or draws into a given Axes and returns
-its Figure). Class 1 is drawn orange, class 0 blue, in the points and in the
-shaded probability P(class 1) behind them; the decision boundary is the contour
-P = 0.5.
+its Figure). Class 1 is drawn orange, class 0 blue (the book's class colours), in the
+points and in the shaded probability P(class 1) behind them; the decision boundary is
+the contour P = 0.5, and a point the model gets wrong has a black edge.
 """
 
 import matplotlib.pyplot as plt
@@ -25,15 +25,22 @@ def _axes(ax, figsize=(4.2, 4.0)):
     return ax.figure, ax
 
 
-def plot_points(X, y, ax=None, size=28, edge="white"):
-    """Scatter the points X (n, 2) coloured by their 0/1 label y (n,) or (n, 1)."""
+def plot_points(X, y, ax=None, size=28, edge="white", wrong=None):
+    """Scatter the points X (n, 2) coloured by their 0/1 label y (n,) or (n, 1).
+
+    ``wrong``: an optional boolean mask (n,) of misclassified points, drawn with a black edge
+    (the others get ``edge``).
+    """
     fig, ax = _axes(ax)
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y).ravel()
+    wrong = np.zeros(len(y), dtype=bool) if wrong is None else np.asarray(wrong, dtype=bool).ravel()
     for label in (0, 1):
         mask = y == label
-        ax.scatter(X[mask, 0], X[mask, 1], s=size, c=CLASS_COLOURS[label], edgecolors=edge,
-                   linewidths=0.6, label=f"class {label}", zorder=3)
+        edges = np.where(wrong[mask], "black", edge)
+        widths = np.where(wrong[mask], 1.2, 0.6)
+        ax.scatter(X[mask, 0], X[mask, 1], s=size, c=CLASS_COLOURS[label], edgecolors=list(edges),
+                   linewidths=widths, label=f"class {label}", zorder=3)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return fig
@@ -43,7 +50,8 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=150, m
                            show_colorbar=False, point_size=22):
     """Shade P(class 1) = predict(points) over the plane and draw the boundary P = 0.5.
 
-    predict: (m, 2) -> (m, 1) probabilities; X (n, 2) and labels y (n,) or (n, 1).
+    predict: (k, 2) -> (k, 1) probabilities; X (n, 2) and labels y (n,) or (n, 1). Points the
+    model gets wrong (P >= 0.5 against label 0, or P < 0.5 against label 1) have a black edge.
     """
     fig, ax = _axes(ax)
     xx, yy, P = probability_grid(predict, X, resolution, margin)
@@ -52,7 +60,8 @@ def plot_decision_boundary(predict, X, y, ax=None, title=None, resolution=150, m
                      aspect="auto")
     if P.min() < 0.5 < P.max():
         ax.contour(xx, yy, P, levels=[0.5], colors="black", linewidths=1.4)
-    plot_points(X, y, ax=ax, size=point_size, edge="black")
+    wrong = (np.asarray(predict(np.asarray(X, dtype=np.float64))).ravel() >= 0.5) != (np.asarray(y).ravel() == 1)
+    plot_points(X, y, ax=ax, size=point_size, edge="white", wrong=wrong)
     if show_colorbar:
         fig.colorbar(mesh, ax=ax, label="P(class 1)")
     if title:
@@ -178,7 +187,7 @@ def plot_playground(playground, resolution=120, figsize=(9, 4)):
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize, layout="constrained")
     pg = playground
     plot_decision_boundary(pg.predict, pg.X, pg.Y, ax=left, resolution=resolution,
-                           title=f"{pg.dataset}: epoch {pg.epochs}, accuracy {pg.accuracy():.2f}")
+                           title=f"{pg.dataset}: epoch {pg.epochs}, training accuracy {pg.accuracy():.2f}")
     if pg.losses:
         plot_loss_curves({"training loss": pg.losses}, ax=right, title="BCE loss", logy=False)
     else:
@@ -192,14 +201,14 @@ def plot_playground_grid(playgrounds, ncols=4, resolution=100, panel=3.0):
     playgrounds = list(playgrounds)
     nrows = int(np.ceil(len(playgrounds) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols, panel * nrows + 0.2), squeeze=False)
-    fig.subplots_adjust(left=0.04, right=0.99, bottom=0.05, top=0.92, wspace=0.25, hspace=0.38)
+    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.08, top=0.92, wspace=0.3, hspace=0.45)
     for ax, pg in zip(axes.ravel(), playgrounds):
         hidden = "-".join(str(h) for h in pg.hidden)
         plot_decision_boundary(pg.predict, pg.X, pg.Y, ax=ax, resolution=resolution, point_size=10,
                                title=f"{pg.dataset}, {hidden} {pg.activation}\n"
-                                     f"{pg.epochs} epochs, accuracy {pg.accuracy():.2f}")
-        ax.set_xlabel("")
-        ax.set_ylabel("")
+                                     f"{pg.epochs} epochs, training accuracy {pg.accuracy():.2f}")
+        ax.xaxis.labelpad = 1
+        ax.yaxis.labelpad = 1
     for ax in axes.ravel()[len(playgrounds):]:
         ax.set_axis_off()
     return fig

@@ -172,3 +172,21 @@ def plot_outlier_fits(x, y, fits, outlier, *, true_line=None):
     ax.legend(fontsize=9, loc="lower left")
     fig.tight_layout()
     return fig
+
+
+def plot_training_curves(curves, *, ylabel="training accuracy", title=None):
+    """Curves against the epoch, one per run: ``curves`` maps a label to a list of values (one per
+    epoch). Returns the Figure (chapter 4: two losses training the same digit classifier)."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.9))
+    styles = ["-", "--", ":", "-."]
+    for k, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=np.float64)
+        ax.plot(np.arange(1, len(values) + 1), values, lw=2.0, ls=styles[k % len(styles)], label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig

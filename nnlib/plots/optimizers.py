@@ -166,3 +166,78 @@ def plot_search(coarse, fine, fine_space, *, x="lr", y="one_minus_beta", labels=
     ax.set_title("random search: coarse round, then fine round inside the dashed box")
     fig.tight_layout()
     return fig
+
+
+def plot_optimizer_histories(histories, *, title=None):
+    """Training loss (solid) and validation loss (dashed) per epoch for {label: History}, one
+    colour per optimiser (labels that start with SGD, Momentum, RMSProp or Adam get the chapter's
+    colours), on a log scale: the digits comparison of chapter 9."""
+    fig, ax = plt.subplots(figsize=(6.6, 4.0))
+    for i, (label, history) in enumerate(histories.items()):
+        colour = _colour(label, i)
+        epochs = np.arange(1, len(history.loss) + 1)
+        ax.plot(epochs, history.loss, "-", color=colour, label=f"{label}: training")
+        if history.val_loss:
+            ax.plot(epochs, history.val_loss, "--", color=colour, label=f"{label}: validation")
+    ax.set_yscale("log")
+    _no_minor_ticks(ax)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (cross-entropy)")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8, ncol=2)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_schedule(runs):
+    """Two panels for {label: (rates per epoch, History)}: the learning rate of each epoch (left,
+    log scale) and the training (solid) and validation (dashed) loss per epoch (right)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for i, (label, (rates, history)) in enumerate(runs.items()):
+        colour = _CYCLE[i % len(_CYCLE)]
+        epochs = np.arange(1, len(history.loss) + 1)
+        left.step(epochs, np.asarray(rates[:len(epochs)]), where="post", color=colour, label=label)
+        right.plot(epochs, history.loss, "-", color=colour, label=f"{label}: training")
+        right.plot(epochs, history.val_loss, "--", color=colour, label=f"{label}: validation")
+    left.set_yscale("log")
+    right.set_yscale("log")
+    for ax in (left, right):
+        _no_minor_ticks(ax)
+        ax.set_xlabel("epoch")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False, fontsize=8)
+    rates = sorted({float(r) for rates, history in runs.values() for r in rates[:len(history.loss)]})
+    left.set_yticks(rates, [f"{r:g}" for r in rates])
+    left.set_ylabel("learning rate $\\eta$ (log scale)")
+    right.set_ylabel("loss (cross-entropy)")
+    fig.tight_layout()
+    return fig
+
+
+def learning_rate_outcome(losses, diverged, epochs):
+    """One line about a run of ``epochs`` epochs: 'diverged after k epochs', 'growing: loss ...'
+    (it ended above where it started) or 'final loss ...'."""
+    if diverged:
+        return f"diverged after {len(losses)} epochs"
+    if losses[-1] > losses[0]:
+        return f"growing: loss {losses[-1]:.3e} after {epochs} epochs"
+    return f"final loss {losses[-1]:.4f}"
+
+
+def plot_learning_rate_panels(runs, epochs, *, ncols=3, ylim=(1e-2, 1e4)):
+    """One panel per run of {learning rate: (losses per epoch, diverged?)}, titled with its outcome
+    (``learning_rate_outcome``); the panels share the y axis (log scale)."""
+    nrows = -(-len(runs) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(13, 3.5 * nrows), sharey=True, squeeze=False)
+    for ax in axes.flat[len(runs):]:
+        ax.set_visible(False)
+    for ax, (lr, (losses, diverged)) in zip(axes.flat, runs.items()):
+        label = f"lr = {lr:g}"
+        draw_loss_curves(ax, {label: losses}, diverged={label} if diverged else (), ylim=ylim)
+        ax.set_xlim(0, epochs + 1)
+        ax.set_title(learning_rate_outcome(losses, diverged, epochs), fontsize=10)
+    fig.tight_layout()
+    return fig

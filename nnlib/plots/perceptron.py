@@ -13,9 +13,11 @@ Every plotting function returns a matplotlib ``Figure``.
 import matplotlib.pyplot as plt
 import numpy as np
 
-POSITIVE_COLOUR = "#1f77b4"
-NEGATIVE_COLOUR = "#ff7f0e"
-WRONG_COLOUR = "#d62728"
+# The book's class colours (the same in every chapter): class 1 / +1 orange (matplotlib "C1"),
+# class 0 / -1 blue ("C0"); a misclassified point gets a black ring.
+POSITIVE_COLOUR = "#ff7f0e"
+NEGATIVE_COLOUR = "#1f77b4"
+WRONG_COLOUR = "#000000"
 
 
 def _as_points(X, y):
@@ -139,7 +141,7 @@ def plot_losses_vs_margin(lo=-3.0, hi=3.0):
     m = np.linspace(lo, hi, 601)
     perceptron, hinge = perceptron_and_hinge(m)
     fig, ax = plt.subplots(figsize=(6.0, 3.8))
-    ax.axvspan(lo, 0, color=WRONG_COLOUR, alpha=0.07, label="misclassified (y f < 0)")
+    ax.axvspan(lo, 0, color="grey", alpha=0.12, label="misclassified (y f < 0)")
     ax.plot(m, perceptron, lw=2.2, label="perceptron loss max(0, −y f)")
     ax.plot(m, hinge, lw=2.2, ls="--", label="hinge loss max(0, 1 − y f)")
     ax.axvline(0, color="grey", lw=0.8)
@@ -196,7 +198,7 @@ def plot_four_uses(classifiers, regression):
     p = np.asarray(predict(X), dtype=np.float64).reshape(-1)
     lo, hi = min(y.min(), p.min()), max(y.max(), p.max())
     ax.plot([lo, hi], [lo, hi], color="grey", lw=1, label="predicted = true")
-    ax.scatter(y, p, s=22, color=POSITIVE_COLOUR, edgecolors="white", linewidths=0.4, label="samples")
+    ax.scatter(y, p, s=22, color="#1f77b4", edgecolors="white", linewidths=0.4, label="samples")
     ax.set_xlabel("true value y")
     ax.set_ylabel("predicted value")
     ax.set_title(title, fontsize=10)
@@ -291,5 +293,49 @@ def plot_neuron(x, w, b, activation, activation_name="g", title="One neuron"):
     ax.set_ylim(min(ys) - 0.6, max(1.9, max(ys) + 0.6))
     ax.axis("off")
     ax.set_title(title + "\nz = w · x + b,   a = g(z)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def digit_weight_colours():
+    """A colour map for a weight image: blue (class 0, "C0") for negative weights, white at 0,
+    orange (class 1, "C1") for positive ones."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("blue_white_orange", [NEGATIVE_COLOUR, "#ffffff", POSITIVE_COLOUR])
+
+
+def plot_digit_neuron(images, labels, probabilities, weights, n_show=6):
+    """A sigmoid neuron that tells the digit 0 from the digit 1 (chapter 1).
+
+    Left: the 64 learned weights drawn as an 8x8 image, orange where a dark pixel pushes towards
+    "1", blue where it pushes towards "0". Right: ``n_show`` test images (8x8 grey levels) with their
+    true label and the neuron's probability of "1". ``images`` is (m, 64), ``labels`` (m,) in {0, 1},
+    ``probabilities`` (m,), ``weights`` (64,). Returns the Figure.
+    """
+    images = np.asarray(images, dtype=np.float64)
+    labels = np.asarray(labels).reshape(-1)
+    probabilities = np.asarray(probabilities, dtype=np.float64).reshape(-1)
+    weights = np.asarray(weights, dtype=np.float64).reshape(8, 8)
+    fig = plt.figure(figsize=(10.0, 3.9))
+    grid = fig.add_gridspec(2, 1 + (n_show + 1) // 2, width_ratios=[2.2] + [1] * ((n_show + 1) // 2))
+    ax = fig.add_subplot(grid[:, 0])
+    limit = float(np.abs(weights).max())
+    shown = ax.imshow(weights, cmap=digit_weight_colours(), vmin=-limit, vmax=limit)
+    ax.set_title("learned weights w (8 × 8)", fontsize=10)
+    ax.set_xlabel("pixel column")
+    ax.set_ylabel("pixel row")
+    bar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    bar.set_label("weight (− favours 0, + favours 1)")
+    for k in range(n_show):
+        ax_k = fig.add_subplot(grid[k % 2, 1 + k // 2])
+        ax_k.imshow(images[k].reshape(8, 8), cmap="gray_r", vmin=0.0, vmax=1.0)
+        colour = POSITIVE_COLOUR if labels[k] == 1 else NEGATIVE_COLOUR
+        ax_k.set_title(f"label {int(labels[k])}\nP(1) = {probabilities[k]:.3f}", fontsize=9, color=colour)
+        ax_k.set_xticks([])
+        ax_k.set_yticks([])
+        for side in ax_k.spines.values():
+            side.set_edgecolor(colour)
+            side.set_linewidth(2.0)
     fig.tight_layout()
     return fig
