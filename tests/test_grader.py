@@ -424,6 +424,22 @@ def test_class_mode_refuses_to_run_without_a_sandbox(tmp_path):
     assert proc.returncode == 2 and "--accept-unsandboxed-risk" in proc.stderr
 
 
+def test_a_private_reference_needs_the_sandbox_too(tmp_path):
+    """One notebook graded against a reference outside this repository's solutions/ (an instructor's)
+    is class grading as well: refused without bubblewrap; the public solutions/ are not."""
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / f"{BACKPROP}.ipynb").write_bytes(REFERENCE.read_bytes())
+    path = write(tmp_path, "alice", solved())
+    env = dict(os.environ, NNLIB_GRADE_NO_BWRAP="1")
+    proc = subprocess.run([sys.executable, "-m", "nnlib.grade", str(path), "--solutions", str(private)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    assert proc.returncode == 2 and "--accept-unsandboxed-risk" in proc.stderr, proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "nnlib.grade", str(path), "--reference", str(REFERENCE)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    assert proc.returncode == 0 and "full marks" in proc.stdout, proc.stdout + proc.stderr
+
+
 def test_self_check_without_the_solutions_runs_the_visible_checks(tmp_path):
     nb = solved()
     answer_cell(nb, "ex1").source = WRONG_EX2
