@@ -765,17 +765,24 @@ def test_axe_finds_no_serious_or_critical_violation(browsed):
 
 
 # What a page costs to load, as Lighthouse counts it ("total byte weight": every response the page
-# asks for while it loads, uncompressed here since a plain file server does not compress): the page,
-# its scripts, stylesheets, fonts, images, and whatever its scripts fetch (MathJax's fonts, the
-# search index). Issue 25: no chapter page over PAGE_LIMIT_BYTES.
+# asks for while it loads): the page, its scripts, stylesheets, fonts, images, and whatever its
+# scripts fetch (MathJax's fonts). Lighthouse counts the bytes sent, so the number depends on the
+# server: a static host (GitHub Pages, Netlify, nginx, Apache) sends HTML, JS, CSS and SVG gzipped;
+# a plain file server (python -m http.server) sends them raw. Both are measured here, from the files
+# the browser requested; issue 25's limit, PAGE_LIMIT_BYTES, applies to a chapter page served
+# compressed, and RAW_LIMIT_BYTES (raw, as python -m http.server sends it) guards against a regression.
 PAGE_LIMIT_BYTES = 2_000_000
+RAW_LIMIT_BYTES = 4_000_000
+COMPRESSED_TYPES = {".html", ".js", ".css", ".svg", ".json", ".txt"}
 
 
 def page_weights(browsed):
-    """{page: bytes of the distinct local files it requested} at the phone width (Lighthouse's mobile
-    preset), from the requests the browser recorded."""
+    """{page: (bytes sent gzipped, bytes sent raw)} of the distinct local files each page requested
+    at the phone width (Lighthouse's mobile preset)."""
+    import gzip
     from urllib.parse import unquote, urlparse
 
+    sizes = {}
     weights = {}
     for (page, width), report in browsed.items():
         if width != WIDTHS[-1]:
@@ -785,23 +792,28 @@ def page_weights(browsed):
             parsed = urlparse(url)
             if parsed.scheme == "file" and Path(unquote(parsed.path)).is_file():
                 files.add(Path(unquote(parsed.path)))
-        weights[page] = sum(f.stat().st_size for f in files)
+        for f in files - sizes.keys():
+            raw = f.stat().st_size
+            sizes[f] = (len(gzip.compress(f.read_bytes(), 6)) if f.suffix in COMPRESSED_TYPES else raw, raw)
+        weights[page] = (sum(sizes[f][0] for f in files), sum(sizes[f][1] for f in files))
     return weights
 
 
 def test_no_chapter_page_weighs_more_than_the_limit(browsed, request):
     weights = page_weights(browsed)
-    heaviest = sorted(weights.items(), key=lambda kv: -kv[1])
-    line = ("heaviest pages (bytes loaded, as Lighthouse counts them): "
-            + ", ".join(f"{page} {size:,}" for page, size in heaviest[:3]))
+    heaviest = sorted(weights.items(), key=lambda kv: -kv[1][0])
+    line = ("heaviest pages, bytes loaded as Lighthouse counts them (gzipped as a static host sends them; "
+            "raw): " + ", ".join(f"{page} {gz:,} ({raw:,} raw)" for page, (gz, raw) in heaviest[:3]))
     reporter = request.config.pluginmanager.getplugin("terminalreporter")
     if reporter is not None:
         reporter.write_line("\n" + line)
     print("\n" + line)
     chapters = {page: size for page, size in weights.items() if re.fullmatch(r"book/\d\d_\w+\.html", page)}
     assert len(chapters) >= 10, f"only {len(chapters)} chapter pages weighed"
-    over = [f"{page}: {size:,} bytes" for page, size in sorted(chapters.items()) if size > PAGE_LIMIT_BYTES]
-    assert not over, f"chapter pages over {PAGE_LIMIT_BYTES:,} bytes:\n" + "\n".join(over) + "\n" + line
+    over = [f"{page}: {gz:,} bytes gzipped ({raw:,} raw)" for page, (gz, raw) in sorted(chapters.items())
+            if gz > PAGE_LIMIT_BYTES or raw > RAW_LIMIT_BYTES]
+    assert not over, (f"chapter pages over {PAGE_LIMIT_BYTES:,} bytes gzipped or {RAW_LIMIT_BYTES:,} raw:\n"
+                      + "\n".join(over) + "\n" + line)
 
 
 def test_the_search_index_is_loaded_by_the_search_page_only(browsed):

@@ -100,7 +100,7 @@ def inline_icons(app, exception):
             extra.unlink()
 
 
-SUMMARY = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a>\s*<details(?: open="open")?>\s*)<summary>')
+SUMMARY = re.compile(r'(<a class="[^"]*\breference internal" href="[^"]*">(.*?)</a>\s*<details(?: open="open")?>\s*)<summary>')
 
 
 def label_summaries(markup):

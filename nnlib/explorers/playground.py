@@ -29,7 +29,7 @@ from ._render import Explorer, LiveFigure
 SPANS = (100, 250, 500, 1000, 2000, 3000)
 
 
-class PixelField(Artist):
+class _PixelField(Artist):
     """An RGBA image (rows bottom to top) that fills its axes, scaled to the axes' pixels by
     nearest neighbour and pasted onto the canvas: what ``imshow(..., interpolation="nearest")``
     shows when the image spans the axes' limits, without matplotlib's general resampling (the
@@ -125,7 +125,7 @@ class PlaygroundExplorer(Explorer):
         # The probabilities are coloured here, on the r x r grid, and the image is handed to matplotlib
         # as RGBA bytes: resampling those to the (HiDPI) pixels is cheap, colouring every pixel is not.
         self.cmap = ListedColormap(0.45 + 0.55 * PROBABILITY_CMAP(np.linspace(0, 1, 256))[:, :3])
-        self.field = self.live.dynamic(PixelField(self.cmap(np.full((r, r), 0.5), bytes=True)))
+        self.field = self.live.dynamic(_PixelField(self.cmap(np.full((r, r), 0.5), bytes=True)))
         self.left.add_artist(self.field)
         self.points = self.live.dynamic(self.left.scatter([], [], s=14, edgecolors="black", linewidths=0.4,
                                                           zorder=3))
