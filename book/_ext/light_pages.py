@@ -8,7 +8,9 @@
    is not shipped (its licence file stays: the icons are CC BY 4.0). The few CSS rules the script
    injected for ``svg-inline--fa`` are in ``book/_static/book.css``. An icon is decoration
    (``aria-hidden``) unless it carries a ``title``, which becomes its accessible name.
-2. **The sidebar's section toggles have a name.** The theme makes each expandable entry of the
+2. **A favicon on every page**, the redirect page (``index.html``, not made from the theme's layout)
+   included.
+3. **The sidebar's section toggles have a name.** The theme makes each expandable entry of the
    sidebar a ``<details>`` whose ``<summary>`` holds only a chevron icon: axe-core's ``summary-name``
    (serious). Each such summary gets an ``aria-label`` naming the entry ("Sections of API reference").
    This is done on the HTML the theme's ``generate_toctree_html`` returns (in Python, not in a template).
@@ -18,6 +20,7 @@ theme's buttons' accessible names are fixed in ``book/_templates`` (search butto
 """
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -72,6 +75,7 @@ def inline_icons(app, exception):
     if not script.is_file():
         return
     icons = solid_icons(script.read_text(encoding="utf-8"))
+    favicon = Path(app.config.html_favicon).name if app.config.html_favicon else None
     unknown = set()
 
     def replace(match):
@@ -87,6 +91,11 @@ def inline_icons(app, exception):
             continue
         text = page.read_text(encoding="utf-8")
         new = FA_SCRIPT.sub("", ICON.sub(replace, text))
+        if favicon and 'rel="icon"' not in new and 'http-equiv="refresh"' in new.lower():
+            # the redirect page (index.html) is not made from the theme's layout: give it the icon
+            # too, or the browser asks for /favicon.ico on the way
+            href = os.path.relpath(out / "_static" / favicon, page.parent).replace(os.sep, "/")
+            new = f'<link rel="icon" href="{href}" />\n' + new
         if new != text:
             page.write_text(new, encoding="utf-8")
     if unknown:
