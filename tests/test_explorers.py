@@ -257,3 +257,15 @@ def test_the_playground_status_shows_the_learning_rate_and_says_when_it_has_not_
     assert "learning rate 0.1" in explorer.status.value and "untrained" in explorer.status.value
     explorer.train_more()
     assert "learning rate 0.1" in explorer.status.value and "untrained" not in explorer.status.value
+
+
+@pytest.mark.parametrize("label, grid, control, enabled_by", [
+    ("ch10 gradient norm", {"init": ["he", "normal(std)"], "std": [0.1, 1.0]}, 1, 1),
+    ("ch11 polynomial", {"regularise": [False, True], "log10_lam": [-3.0, 0.0]}, 1, 1),
+])
+def test_a_control_is_disabled_in_the_frames_where_it_does_nothing(built, label, grid, control, enabled_by):
+    # decided from the values each frame is drawn for, not from the live widgets' values
+    data = built[label].to_html(**grid)._data()
+    for key, k in data["index"].items():
+        off = data["frames"][k][2] if len(data["frames"][k]) > 2 else []
+        assert (control in off) == (int(key.split(",")[0]) != enabled_by), (label, key, off)

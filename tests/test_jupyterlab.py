@@ -38,6 +38,8 @@ import pytest
 from test_book import REPO, chromium_path
 from test_book_explorers import DevTools
 
+# A MyST box in a Markdown cell's source (a fenced directive)
+BOX = r"^(?:```+|:::+)\{(?:admonition|note|tip|warning|important)\}"
 CHAPTERS = ["book/02_activations.ipynb", "book/06_backprop_worked_examples.ipynb"]
 # A cell running longer than this, or a kernel that never goes idle, fails the test.
 RUN_TIMEOUT = 240
@@ -165,7 +167,7 @@ SURVEY = """(() => {
   const readouts = [...panel.node.querySelectorAll(".widget-readout")].filter(r => r.offsetParent).map(r => ({
     text: r.textContent, scroll: r.scrollWidth, client: r.clientWidth}));
   const folds = [...panel.node.querySelectorAll("details.nnlib-explorer-fold")].map(d => d.open);
-  const webBodies = [...panel.node.querySelectorAll(".nnlib-explorer-body")].map(b => !!b.offsetParent);
+  const webBodies = [...panel.node.querySelectorAll(".nnlib-explorer-body")].map(b => b.checkVisibility());
   return {outputs, markdown, images, readouts, folds, webBodies, dpr: window.devicePixelRatio};
 })()""" % PANEL
 
@@ -209,7 +211,16 @@ def test_a_chapter_runs_in_jupyterlab(lab, browser, chapter, tmp_path):
     browser.js(f"window.nnlibChapter = {json.dumps(chapter)}")
     opened = wait(browser, STATE, lambda s: s.get("ready") and s.get("kernel") == "idle", 120,
                   f"{chapter}: the notebook open with an idle kernel")
-    time.sleep(2)                     # let the Markdown renderers finish
+    # let the Markdown renderers finish: as many MyST boxes as the source has, or a minute
+    nb = json.loads((REPO / chapter).read_text(encoding="utf-8"))
+    expected = sum(len(re.findall(BOX, "".join(cell["source"]), re.M)) for cell in nb["cells"]
+                   if cell["cell_type"] == "markdown")
+    try:
+        wait(browser, f"{PANEL}.node.querySelectorAll('aside.myst-admonition').length", lambda n: n >= expected,
+             60, "the MyST boxes")
+    except TimeoutError:
+        pass                          # reported below, cell by cell
+    time.sleep(1)
     before = browser.js(SURVEY)
     problems = []
 
@@ -227,7 +238,7 @@ def test_a_chapter_runs_in_jupyterlab(lab, browser, chapter, tmp_path):
     # (jupyterlab-myst draws an admonition as <aside class="myst-admonition ...">)
     source_boxes = shown_boxes = 0
     for m in before["markdown"]:
-        wanted = len(re.findall(r"^(?:```+|:::+)\{(?:admonition|note|tip|warning|important)\}", m["source"], re.M))
+        wanted = len(re.findall(BOX, m["source"], re.M))
         source_boxes += wanted
         shown_boxes += m["admonitions"]
         if m["admonitions"] < wanted:
