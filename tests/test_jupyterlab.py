@@ -158,7 +158,7 @@ SURVEY = """(() => {
     } else if (cell.model.type === "markdown") {
       const rendered = cell.node.querySelector(".jp-MarkdownOutput, .jp-RenderedMarkdown, .myst");
       markdown.push({cell: i, text: rendered ? rendered.innerText : cell.node.innerText,
-                     admonitions: cell.node.querySelectorAll("aside.myst-admonition").length,
+                     admonitions: cell.node.querySelectorAll(".myst-admonition").length,
                      source: cell.model.sharedModel.getSource()});
     }
   });
@@ -216,7 +216,7 @@ def test_a_chapter_runs_in_jupyterlab(lab, browser, chapter, tmp_path):
     expected = sum(len(re.findall(BOX, "".join(cell["source"]), re.M)) for cell in nb["cells"]
                    if cell["cell_type"] == "markdown")
     try:
-        wait(browser, f"{PANEL}.node.querySelectorAll('aside.myst-admonition').length", lambda n: n >= expected,
+        wait(browser, f"{PANEL}.node.querySelectorAll('.myst-admonition').length", lambda n: n >= expected,
              60, "the MyST boxes")
     except TimeoutError:
         pass                          # reported below, cell by cell
@@ -235,7 +235,7 @@ def test_a_chapter_runs_in_jupyterlab(lab, browser, chapter, tmp_path):
                         f"body shown={before['webBodies']}")
 
     # 2. MyST rendered
-    # (jupyterlab-myst draws an admonition as <aside class="myst-admonition ...">)
+    # (jupyterlab-myst draws an admonition as <aside class="myst-admonition ...">, a collapsed one as <details>)
     source_boxes = shown_boxes = 0
     for m in before["markdown"]:
         wanted = len(re.findall(BOX, m["source"], re.M))
