@@ -18,7 +18,11 @@ The tests then check what Sphinx itself does not:
    wider than the window, no display equation is wider than its column, the console shows no error,
    and no request leaves the machine;
 5. the site stays under SITE_LIMIT_MB (its size is printed in the terminal summary), and every
-   public nnlib module appears on a page of the API reference.
+   public nnlib module appears on a page of the API reference;
+6. (issue 25) axe-core, vendored in tests/vendor/axe-core, finds no serious or critical violation
+   on any page; no chapter page loads more than PAGE_LIMIT_BYTES (the heaviest pages' bytes are
+   printed); only search.html loads the search index; every page has a favicon; no <img> has a file
+   name as its alt text (the chapters still listed in PENDING_ALT_TEXT_PAGES aside).
 
 The clean build's duration is printed (run pytest with -s to see it) and shown in the terminal
 summary. Building takes about 15 s, loading every page in Chromium about three minutes: the notebooks are not executed (`execute_notebooks: "off"`),
