@@ -173,7 +173,7 @@ CONTROL_BOX = """(() => {
   el.scrollIntoView({block: "center"});
   const r = el.getBoundingClientRect();
   return {tag: el.tagName.toLowerCase(), x: r.x, y: r.y, width: r.width, height: r.height,
-          value: el.value, max: el.max || null};
+          value: el.value, max: el.max || null, disabled: el.disabled};
 })()"""
 
 
@@ -198,6 +198,18 @@ def test_html_explorers_respond_to_the_mouse_offline(book, stem, tmp_path):  # n
                 f'document.querySelectorAll("div.nnlib-explorer")[{k}].querySelectorAll("[data-control]").length')
             for c in range(n_controls):
                 box = browser.js(CONTROL_BOX % (k, c))
+                if box["disabled"]:
+                    # a control that does nothing for these settings (leaky ReLU's alpha when the
+                    # activation is another) is disabled: it must not move, and some choice in the
+                    # explorer's drop-downs must enable it
+                    before = browser.js(STATE % k)
+                    browser.drag(box, 0.2, 0.9)
+                    if browser.js(STATE % k)["frame"] != before["frame"]:
+                        problems.append(f"explorer {k}, control {c}: disabled, yet dragging it changed the frame")
+                    if not enable(browser, k, c, n_controls):
+                        problems.append(f"explorer {k}, control {c}: disabled whatever the drop-downs say")
+                        continue
+                    box = browser.js(CONTROL_BOX % (k, c))
                 before = browser.js(STATE % k)
                 if box["tag"] == "input":
                     # a drag from a fifth of the way along the slider to nine tenths
@@ -227,6 +239,24 @@ def test_html_explorers_respond_to_the_mouse_offline(book, stem, tmp_path):  # n
     assert not problems, f"{stem}.html:\n" + "\n".join(problems)
     assert not remote, f"{stem}.html requested from the network: {remote[:10]}"
     assert not errors, f"{stem}.html: script errors: {errors[:5]}"
+
+
+def enable(browser, k, c, n_controls):
+    """Press ArrowDown in explorer k's drop-downs (each through all its options) until control c is
+    enabled; True once it is."""
+    for other in range(n_controls):
+        box = browser.js(CONTROL_BOX % (k, other))
+        if box["tag"] != "select" or other == c:
+            continue
+        options = browser.js(f'document.querySelectorAll("div.nnlib-explorer")[{k}]'
+                             f'.querySelectorAll("[data-control]")[{other}].options.length')
+        for _ in range(options):
+            browser.js(f'document.querySelectorAll("div.nnlib-explorer")[{k}]'
+                       f'.querySelectorAll("[data-control]")[{other}].focus()')
+            browser.key("ArrowDown", 40)
+            if not browser.js(CONTROL_BOX % (k, c))["disabled"]:
+                return True
+    return False
 
 
 def exceptions(events):

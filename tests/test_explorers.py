@@ -170,3 +170,102 @@ def test_playground_settings_start_a_fresh_network(built):
     explorer.controls["hidden"].value = "0"
     assert "positive integers" in explorer.status.value
     explorer.controls["hidden"].value = "4"
+
+
+# ---- issue 25: what a reader meets in JupyterLab and in the web copy --------------------------------
+
+
+@pytest.mark.parametrize("label", list(EXPLORERS))
+def test_an_unrun_explorer_is_one_friendly_line_of_plain_text(built, label):
+    # JupyterLab shows text/plain where it cannot draw the widget (a notebook opened, not yet run)
+    bundle = built[label]._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    text = data["text/plain"]
+    assert "\n" not in text and "run this cell" in text and "Box(" not in text, text
+
+
+@pytest.mark.parametrize("label", list(EXPLORERS))
+def test_the_live_figure_is_drawn_at_twice_the_size_it_is_shown(built, label):
+    from io import BytesIO
+
+    from PIL import Image
+
+    explorer = built[label]
+    width, height = explorer.live.css_size
+    assert explorer.image.layout.width == f"{width}px" and explorer.image.layout.height == "auto"
+    assert explorer.image.layout.max_width == "100%"
+    picture = Image.open(BytesIO(explorer.image.value))
+    assert abs(picture.size[0] - 2 * width) <= 1 and abs(picture.size[1] - 2 * height) <= 1, \
+        f"{label}: {picture.size} pixels for {width} x {height} CSS px"
+
+
+def test_the_static_copy_is_drawn_at_its_own_resolution_and_the_live_one_comes_back(built):
+    explorer = built["ch1 perceptron"]
+    before = explorer.image.value
+    static = explorer.to_html(w1=[-1.0, 1.0])
+    png = static.frames[(0,)][0]
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert Image.open(BytesIO(png)).size[0] == round(explorer.live.fig.get_figwidth() * 72)
+    assert explorer.live.fig.dpi == explorer.live.live_dpi
+    explorer.refresh()
+    assert explorer.image.value == before or len(explorer.image.value) > 0
+
+
+def test_the_web_copy_is_folded_accessible_and_disables_what_does_nothing(built):
+    explorer = built["ch2 activation"]
+    static = explorer.to_html(name=["sigmoid", "leaky_relu"], alpha=[0.1, 0.3])
+    page = static._repr_html_()
+    # folded unless its own script runs (which opens it outside Jupyter)
+    assert '<details class="nnlib-explorer-fold">' in page and "<details open" not in page
+    assert 'role="status" aria-live="polite"' in page
+    assert 'aria-valuetext="0.1"' in page          # the slider announces its value, not its index
+    assert 'alt="Figure of the activation explorer: ' in page
+    data = static._data()
+    # leaky alpha (control 1) is disabled in the sigmoid frames only
+    for key, k in data["index"].items():
+        name_index = int(key.split(",")[0])
+        off = data["frames"][k][2] if len(data["frames"][k]) > 2 else []
+        assert off == ([1] if name_index == 0 else []), (key, off)
+    # the initial frame (sigmoid) has the alpha slider disabled in the HTML itself
+    alpha_input = re.search(r'<input[^>]*data-control="1"[^>]*>', page).group(0)
+    assert " disabled" in alpha_input
+    # and the live explorer's controls are as they were
+    assert explorer.controls["alpha"].disabled == (explorer.controls["name"].value != "leaky_relu")
+
+
+def test_the_learning_rate_axis_is_set_by_the_untrained_loss_not_by_a_diverging_rate(built):
+    explorer = built["ch5 learning rate"] if "ch5 learning rate" in built else built["ch6 learning rate"]
+    lo, hi = explorer.ylim
+    assert hi <= 1e4, f"y axis up to {hi:g}: the default curve would be a flat line at the bottom"
+    explorer.controls["lr"].value = 0.01
+    explorer.controls["epochs"].value = 60
+    curve = np.asarray(explorer.curve)
+    # the default curve spans at least a third of the axis's decades
+    assert np.log10(curve.max() / curve.min()) >= np.log10(hi / lo) / 3
+    explorer.controls["lr"].value = 1.0          # diverges: marked at the top edge, axis unchanged
+    assert explorer.ylim == (lo, hi) and "diverged" in explorer.status.value
+
+
+def test_the_playground_status_shows_the_learning_rate_and_says_when_it_has_not_acted(built):
+    explorer = built["ch8 playground (ticks)"]
+    explorer.controls["epoch"].value = 0
+    explorer.controls["lr"].value = 0.1
+    assert "learning rate 0.1" in explorer.status.value and "untrained" in explorer.status.value
+    explorer.train_more()
+    assert "learning rate 0.1" in explorer.status.value and "untrained" not in explorer.status.value
+
+
+@pytest.mark.parametrize("label, grid, control, enabled_by", [
+    ("ch10 gradient norm", {"init": ["he", "normal(std)"], "std": [0.1, 1.0]}, 1, 1),
+    ("ch11 polynomial", {"regularise": [False, True], "log10_lam": [-3.0, 0.0]}, 1, 1),
+])
+def test_a_control_is_disabled_in_the_frames_where_it_does_nothing(built, label, grid, control, enabled_by):
+    # decided from the values each frame is drawn for, not from the live widgets' values
+    data = built[label].to_html(**grid)._data()
+    for key, k in data["index"].items():
+        off = data["frames"][k][2] if len(data["frames"][k]) > 2 else []
+        assert (control in off) == (int(key.split(",")[0]) != enabled_by), (label, key, off)

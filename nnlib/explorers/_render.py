@@ -88,18 +88,30 @@ class LiveFigure:
     ``reference_rgb()`` draws the picture the plain way, all at once, to compare with.
     ``png()`` returns the figure as JPEG (live) or PNG (``small=True``) bytes.
 
+    Size: the figure is shown ``figsize`` x ``CSS_PPI`` CSS pixels wide and high (96 per inch, the
+    CSS inch) and drawn with ``scale`` device pixels per CSS pixel (2: crisp on a HiDPI screen, and
+    on a plain one the browser scales it down by exactly half), so nothing is stretched.
+    ``css_size`` is (width, height) in CSS pixels; ``use_dpi(dpi)`` switches the drawing
+    resolution (the static copy for the web book is drawn at ``STATIC_DPI``), each resolution with
+    its own kept backgrounds and text layers.
+
     Counters: ``backgrounds_drawn`` (in layers or whole) and ``whole_redraws`` (the layers' checks
     failed, so ``canvas.draw()`` drew everything).
     """
 
-    def __init__(self, figsize, dpi=72, keep=24, **margins):
-        self.fig = Figure(figsize=figsize, dpi=dpi)
+    CSS_PPI = 96
+    STATIC_DPI = 72
+
+    def __init__(self, figsize, scale=2, keep=24, **margins):
+        self.scale = scale
+        self.css_size = (round(figsize[0] * self.CSS_PPI), round(figsize[1] * self.CSS_PPI))
+        self.fig = Figure(figsize=figsize, dpi=self.CSS_PPI * scale)
         self.canvas = FigureCanvasAgg(self.fig)
         if margins:
             self.fig.subplots_adjust(**margins)
         self._dynamic = []
-        self._backgrounds = {}
-        self._texts = TextLayers()
+        self._by_dpi = {}
+        self._use(self.fig.dpi)
         self.keep = int(keep)
         self.backgrounds_drawn = 0
         self.whole_redraws = 0
@@ -110,10 +122,25 @@ class LiveFigure:
         self._dynamic.append(artist)
         return artist
 
+    def _use(self, dpi):
+        self._backgrounds, self._texts = self._by_dpi.setdefault(dpi, ({}, TextLayers()))
+
+    @property
+    def live_dpi(self):
+        return self.CSS_PPI * self.scale
+
+    def use_dpi(self, dpi):
+        """Draw at ``dpi`` from now on (``live_dpi`` for the live widget, ``STATIC_DPI`` for the
+        web copy); the backgrounds and text layers kept for each resolution stay apart."""
+        if dpi != self.fig.dpi:
+            self.fig.set_dpi(dpi)
+            self._use(dpi)
+
     def invalidate(self):
         """Redraw the background at the next ``png()`` (after changing a static artist)."""
-        self._backgrounds.clear()
-        self._texts.clear()
+        for backgrounds, texts in self._by_dpi.values():
+            backgrounds.clear()
+            texts.clear()
 
     def set_limits(self, ax, xlim=None, ylim=None):
         """Set the limits of ``ax`` (only a real change is applied)."""
@@ -177,13 +204,16 @@ class LiveFigure:
         """The current picture, encoded. ``small=True``: a PNG with a 64-colour palette and the
         best compression (the frames stored in the HTML book: small and crisp). Otherwise a JPEG
         of quality 92 (live updates: about ten times faster to encode than a PNG of this size)."""
-        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.rgb_buffer(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
         if small:
+            image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.rgb_buffer(), "raw", "RGBA", 0, 1)
             image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT,
                                           dither=Image.Dither.NONE).save(buffer, format="png", optimize=True)
         else:
-            image.convert("RGB").save(buffer, format="jpeg", quality=92)
+            # The canvas's RGBA buffer read as RGBX (the figure is opaque): no copy, and libjpeg
+            # reads that layout itself, so the 2x picture is encoded without converting it first.
+            image = Image.frombuffer("RGBX", self.canvas.get_width_height(), self.rgb_buffer(), "raw", "RGBX", 0, 1)
+            image.save(buffer, format="jpeg", quality=90)
         return buffer.getvalue()
 
 
@@ -206,7 +236,11 @@ class Explorer:
 
     def _start(self, rows=None):
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="jpeg")
+        # shown at the figure's CSS size (drawn with twice as many pixels: crisp, never stretched);
+        # narrower only where the output area is narrower (then scaled down with its aspect kept)
+        width, height = self.live.css_size
+        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(
+            width=f"{width}px", max_width="100%", height="auto", object_fit="contain"))
         self.timings = []
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -257,9 +291,20 @@ class Explorer:
         names = list(grid)
         base = self.values()
         frames = {}
-        for combo in itertools.product(*(range(len(grid[n])) for n in names)):
-            values = dict(base, **{n: grid[n][i] for n, i in zip(names, combo)})
-            frames[combo] = self.render(values, small=True)
+        disabled_before = {n: self.controls[n].disabled for n in names}
+        self.live.use_dpi(self.live.STATIC_DPI)
+        try:
+            for combo in itertools.product(*(range(len(grid[n])) for n in names)):
+                values = dict(base, **{n: grid[n][i] for n, i in zip(names, combo)})
+                png, status = self.render(values, small=True)
+                # a control that has no effect for these values (the explorer's draw() disabled
+                # it, as the activation explorer does leaky ReLU's alpha) is disabled in the copy too
+                off = tuple(i for i, n in enumerate(names) if self.controls[n].disabled)
+                frames[combo] = (png, status, off) if off else (png, status)
+        finally:
+            self.live.use_dpi(self.live.live_dpi)
+            for n, state in disabled_before.items():
+                self.controls[n].disabled = state
         self.render(base)
         initial = tuple(_closest(grid[n], base[n]) for n in names)
         controls = [(self.label(n), [self.format_value(n, v) for v in grid[n]]) for n in names]
@@ -278,7 +323,21 @@ class Explorer:
         return str(value)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        # What Jupyter shows where the widget cannot be drawn (a notebook opened but not run yet,
+        # a viewer without widgets): one line, instead of the VBox(children=(...)) repr.
+        if isinstance(bundle, tuple):
+            bundle = (dict(bundle[0]), *bundle[1:])
+            data = bundle[0]
+        else:
+            bundle = data = dict(bundle or {})
+        data["text/plain"] = self.plain_text()
+        return bundle
+
+    def plain_text(self):
+        """The widget's plain-text form: what a reader sees before the cell has run."""
+        return (f"The {self.name} explorer: run this cell (with the cells above it) "
+                f"to use the explorer.")
 
 
 def _closest(options, value):
@@ -296,16 +355,16 @@ _SCRIPT = """
 (function (root) {
   if (!root || root.dataset.ready) { return; }
   root.dataset.ready = "1";
+  var fold = root.querySelector("details.nnlib-explorer-fold");
+  var summary = fold.querySelector("summary");
   if (root.closest(".jp-OutputArea-output, .output_area")) {
-    // in Jupyter the live explorer is right above: fold this precomputed copy away
-    var body = root.querySelector(".nnlib-explorer-body");
-    var note = root.querySelector(".nnlib-explorer-note");
-    body.style.display = "none";
-    note.style.display = "";
-    note.querySelector("button").addEventListener("click", function () {
-      var hidden = body.style.display === "none";
-      body.style.display = hidden ? "" : "none";
-    });
+    // in Jupyter the live explorer is right above: this precomputed copy stays folded
+    summary.textContent = "The " + root.dataset.explorer + " explorer precomputed for the web book " +
+      "(the live one is above): show or hide";
+  } else {
+    // in the web book this is the explorer: open, with no fold to click
+    fold.open = true;
+    summary.hidden = true;
   }
   var data = JSON.parse(root.querySelector("script.nnlib-explorer-data").textContent);
   var inputs = root.querySelectorAll("[data-control]");
@@ -315,12 +374,17 @@ _SCRIPT = """
   function show() {
     var key = [];
     for (var i = 0; i < inputs.length; i++) {
+      var text = data.labels[i][Number(inputs[i].value)];
       key.push(inputs[i].value);
-      if (readouts[i]) { readouts[i].textContent = data.labels[i][Number(inputs[i].value)]; }
+      if (readouts[i]) { readouts[i].textContent = text; }
+      if (inputs[i].type === "range") { inputs[i].setAttribute("aria-valuetext", text); }
     }
-    var k = data.index[key.join(",")];
-    img.src = "data:image/png;base64," + data.images[data.frames[k][0]];
-    status.textContent = data.frames[k][1];
+    var frame = data.frames[data.index[key.join(",")]];
+    var off = frame[2] || [];
+    for (var j = 0; j < inputs.length; j++) { inputs[j].disabled = off.indexOf(j) >= 0; }
+    img.src = "data:image/png;base64," + data.images[frame[0]];
+    img.alt = "Figure of the " + root.dataset.explorer + " explorer: " + frame[1];
+    if (status.textContent !== frame[1]) { status.textContent = frame[1]; }
     root.dataset.frame = key.join(",");
   }
   for (var i = 0; i < inputs.length; i++) {
@@ -335,10 +399,17 @@ _SCRIPT = """
 class StaticExplorer:
     """An explorer precomputed over a grid of control values, for pages without a kernel.
 
-    ``controls``: [(label, [value labels])]; ``frames``: {(index per control): (png, status)};
-    ``initial``: the index per control shown first. ``_repr_html_`` is a self-contained widget
-    (range inputs and selects, the images inline, a small script that swaps them; CSS class
-    ``nnlib-explorer``); ``repr`` is a short, deterministic description (what nbval compares).
+    ``controls``: [(label, [value labels])]; ``frames``: {(index per control): (png, status)} or
+    (png, status, indices of the controls disabled in that frame); ``initial``: the index per
+    control shown first. ``_repr_html_`` is a self-contained widget (range inputs and selects, the
+    images inline, a small script that swaps them; CSS class ``nnlib-explorer``); ``repr`` is a
+    short, deterministic description (what nbval compares).
+
+    The copy sits in a ``<details>`` that is folded unless its own script runs outside Jupyter
+    (in the web book it then opens and hides its summary): in a notebook whose scripts Jupyter
+    does not run, it stays folded under a line saying what it is. For assistive technology the
+    sliders carry ``aria-valuetext`` (the value, not the frame's index), the status line is a
+    polite live region, and the figure's alt text is the status line of the frame shown.
     """
 
     def __init__(self, name, controls, frames, initial):
@@ -354,13 +425,16 @@ class StaticExplorer:
     def _data(self):
         images, seen, frames, index = [], {}, [], {}
         for key in sorted(self.frames):
-            png, status = self.frames[key]
+            png, status, *rest = self.frames[key]
             digest = hashlib.sha1(png).hexdigest()
             if digest not in seen:
                 seen[digest] = len(images)
                 images.append(base64.b64encode(png).decode("ascii"))
             index[",".join(map(str, key))] = len(frames)
-            frames.append([seen[digest], status])
+            frame = [seen[digest], status]
+            if rest and rest[0]:
+                frame.append(list(rest[0]))
+            frames.append(frame)
         return {"labels": [values for _, values in self.controls], "images": images,
                 "frames": frames, "index": index}
 
@@ -368,37 +442,44 @@ class StaticExplorer:
         data = self._data()
         text = json.dumps(data, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
         uid = "nnlib-explorer-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+        first = data["frames"][data["index"][",".join(map(str, self.initial))]]
+        off = set(first[2]) if len(first) > 2 else set()
         rows = []
         for i, (label, values) in enumerate(self.controls):
             start = self.initial[i]
             name = html.escape(label)
+            disabled = " disabled" if i in off else ""
             if all(_is_number(v) for v in values) and len(values) > 1:
                 rows.append(
                     f'<label class="nnlib-explorer-control">{name} '
                     f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{start}" '
-                    f'data-control="{i}" aria-label="{name}"> '
+                    f'data-control="{i}" aria-label="{name}" aria-valuetext="{html.escape(values[start])}"'
+                    f'{disabled}> '
                     f'<output class="nnlib-explorer-readout">{html.escape(values[start])}</output></label>')
             else:
                 options = "".join(f'<option value="{j}"{" selected" if j == start else ""}>{html.escape(v)}</option>'
                                   for j, v in enumerate(values))
                 rows.append(f'<label class="nnlib-explorer-control">{name} '
-                            f'<select data-control="{i}" aria-label="{name}">{options}</select>'
+                            f'<select data-control="{i}" aria-label="{name}"{disabled}>{options}</select>'
                             f'<output class="nnlib-explorer-readout" hidden></output></label>')
-        first = data["frames"][data["index"][",".join(map(str, self.initial))]]
         style = ("display:flex;flex-wrap:wrap;gap:0.4em 1.4em;align-items:center;margin-bottom:0.3em;"
                  "font-size:0.9em")
+        name = html.escape(self.name)
         return (
-            f'<div class="nnlib-explorer" id="{uid}" data-explorer="{html.escape(self.name)}">'
-            f'<div class="nnlib-explorer-note" style="display:none;font-size:0.9em">The {html.escape(self.name)} '
-            f'explorer precomputed for the web book ({len(self.frames)} settings). '
-            f'<button type="button">show or hide</button></div>'
+            f'<div class="nnlib-explorer" id="{uid}" data-explorer="{name}">'
+            f'<details class="nnlib-explorer-fold">'
+            f'<summary style="font-size:0.9em">The {name} explorer precomputed for the web book '
+            f'({len(self.frames)} settings): it works in the HTML book; in Jupyter, run the cell above '
+            f'to use the live explorer</summary>'
             f'<div class="nnlib-explorer-body">'
             f'<div class="nnlib-explorer-controls" style="{style}">{"".join(rows)}</div>'
-            f'<div class="nnlib-explorer-status" style="font-weight:bold;font-size:0.9em">{html.escape(first[1])}</div>'
-            f'<img class="nnlib-explorer-figure" style="max-width:100%" alt="{html.escape(self.name)} explorer figure" '
+            f'<div class="nnlib-explorer-status" role="status" aria-live="polite" '
+            f'style="font-weight:bold;font-size:0.9em">{html.escape(first[1])}</div>'
+            f'<img class="nnlib-explorer-figure" style="max-width:100%" '
+            f'alt="Figure of the {name} explorer: {html.escape(first[1])}" '
             f'src="data:image/png;base64,{data["images"][first[0]]}">'
             f'<script type="application/json" class="nnlib-explorer-data">{text}</script>'
-            f"</div><script>{_SCRIPT % {'id': uid}}</script></div>"
+            f"</div></details><script>{_SCRIPT % {'id': uid}}</script></div>"
         )
 
     def size(self):

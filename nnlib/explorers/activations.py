@@ -34,7 +34,9 @@ class ActivationExplorer(Explorer):
                                          description="leaky α"),
             # a new range changes the axis, which redraws the whole figure: update on release
             "range": widgets.FloatRangeSlider(value=z_range, min=-10.0, max=10.0, step=0.5,
-                                              description="z range", continuous_update=False),
+                                              description="z range", continuous_update=False,
+                                              # ".2f" ("-5.00 – 5.00", the default) did not fit the readout's box
+                                              readout_format=".1f"),
         }
         self.max_derivative = None
         self.live = LiveFigure((5.4, 3.8), left=0.11, right=0.97, bottom=0.13, top=0.97)

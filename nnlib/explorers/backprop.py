@@ -73,14 +73,18 @@ class LearningRateExplorer(Explorer):
     def _fixed_ylim(self, lo, hi, epochs):
         """y limits that hold the curves of five rates across the slider's range (computed once,
         so that moving the learning rate keeps the axes): from the lowest loss they reach to ten
-        times the first epoch's loss. A curve that diverges leaves the plot at the top edge."""
+        times the first epoch's loss of the slowest rate (about the untrained network's loss).
+        A curve that diverges leaves the plot at the top edge (marked x). The top is not taken
+        from a diverging rate's first loss (1e29 for the chapter's lr = 1), or every useful curve
+        would be a flat line along the bottom of a 30-decade axis."""
         rates = list(10.0 ** np.linspace(lo, hi, 5))
         curves = learning_rate_curves(self.make_net, self.loss, self.X, self.Y, rates, epochs=epochs)
         finite = [v for c in curves.values() for v in c if np.isfinite(v) and v > 0]
-        firsts = [c[0] for c in curves.values() if len(c)]
-        if not finite:
+        firsts = [c[0] for c in curves.values() if len(c) and np.isfinite(c[0]) and c[0] > 0]
+        if not finite or not firsts:
             return None
-        top = 10.0 * max(firsts)
+        top = 10.0 * min(firsts)
+        finite = [v for v in finite if v <= top] or finite
         if self.logy:
             return snap_limits(min(finite), top, log=True)
         return snap_limits(0.0, top)

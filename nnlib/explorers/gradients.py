@@ -80,7 +80,8 @@ class GradientNormExplorer(Explorer):
 
     def draw(self, result):
         activation, init, depth, norms = result
-        self.std.disabled = self.scheme.value != "normal(std)"
+        # from the values drawn, not the widget (to_html draws frames the widgets never show)
+        self.std.disabled = isinstance(init, str)
         layers = np.arange(1, len(norms) + 1)
         positive = np.isfinite(norms) & (norms > 0)
         # the last layer is the output layer, so a depth-L network has L + 1 norms

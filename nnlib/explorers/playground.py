@@ -16,7 +16,9 @@ import time
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.colors import ListedColormap
+from PIL import Image
 
 from ..chapters.playground import DATASETS, HIDDEN_ACTIVATIONS, Playground
 from ..plots.boundaries import CLASS_COLOURS, PROBABILITY_CMAP
@@ -25,6 +27,37 @@ from ._render import Explorer, LiveFigure
 
 #: the loss plot's x range grows in these steps (its backgrounds are drawn when the explorer is built)
 SPANS = (100, 250, 500, 1000, 2000, 3000)
+
+
+class _PixelField(Artist):
+    """An RGBA image (rows bottom to top) that fills its axes, scaled to the axes' pixels by
+    nearest neighbour and pasted onto the canvas: what ``imshow(..., interpolation="nearest")``
+    shows when the image spans the axes' limits, without matplotlib's general resampling (the
+    dearest part of an update once the figure is drawn at twice the CSS resolution)."""
+
+    def __init__(self, rgba):
+        super().__init__()
+        self.rgba = np.asarray(rgba, dtype=np.uint8)
+
+    def set_data(self, rgba):
+        self.rgba = np.asarray(rgba, dtype=np.uint8)
+        self.stale = True
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        box = self.axes.bbox
+        x0, y0 = int(round(box.x0)), int(round(box.y0))
+        width, height = int(round(box.x1)) - x0, int(round(box.y1)) - y0
+        if width <= 0 or height <= 0:
+            return
+        picture = Image.fromarray(np.ascontiguousarray(self.rgba[::-1]), "RGBA").resize(
+            (width, height), Image.Resampling.NEAREST)
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(self.axes.bbox)
+        renderer.draw_image(gc, x0, y0, np.array(picture))
+        gc.restore()
+        self.stale = False
 
 
 def parse_hidden(text):
@@ -89,11 +122,12 @@ class PlaygroundExplorer(Explorer):
         self.left, self.right = self.live.fig.subplots(1, 2)
         r = self.resolution
         # the chapter's colours at 55 % over white, opaque, and no smoothing: the cheapest image to draw
-        cmap = ListedColormap(0.45 + 0.55 * PROBABILITY_CMAP(np.linspace(0, 1, 256))[:, :3])
-        self.field = self.live.dynamic(self.left.imshow(
-            np.full((r, r), 0.5), origin="lower", cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest",
-            aspect="auto"))
-        self.points = self.live.dynamic(self.left.scatter([], [], s=14, edgecolors="white", linewidths=0.6,
+        # The probabilities are coloured here, on the r x r grid, and the image is handed to matplotlib
+        # as RGBA bytes: resampling those to the (HiDPI) pixels is cheap, colouring every pixel is not.
+        self.cmap = ListedColormap(0.45 + 0.55 * PROBABILITY_CMAP(np.linspace(0, 1, 256))[:, :3])
+        self.field = self.live.dynamic(_PixelField(self.cmap(np.full((r, r), 0.5), bytes=True)))
+        self.left.add_artist(self.field)
+        self.points = self.live.dynamic(self.left.scatter([], [], s=14, edgecolors="black", linewidths=0.4,
                                                           zorder=3))
         self.left.set_xlabel("$x_1$")
         self.left.set_ylabel("$x_2$")
@@ -109,7 +143,6 @@ class PlaygroundExplorer(Explorer):
         self.window = (lo[0], hi[0], lo[1], hi[1])
         self.left.set_xlim(lo[0], hi[0])
         self.left.set_ylim(lo[1], hi[1])
-        self.field.set_extent(self.window)
         self.live.warm([[(self.right, (0, span), None)] for span in SPANS])
         self._data_key = None
 
@@ -169,7 +202,7 @@ class PlaygroundExplorer(Explorer):
 
     def draw(self, result):
         pg, P = result
-        self.field.set_data(P)
+        self.field.set_data(self.cmap(np.clip(P, 0.0, 1.0), bytes=True))
         if self._data_key != (pg.dataset, self.seed):      # new points
             self._data_key = (pg.dataset, self.seed)
             self.points.set_offsets(pg.X)
@@ -184,7 +217,11 @@ class PlaygroundExplorer(Explorer):
         self.live.set_limits(self.right, xlim=(0, span), ylim=(0.0, np.ceil(top * 4) / 4))
         loss = f", loss {losses[-1]:.4f}" if len(losses) else ""
         hidden = "-".join(str(h) for h in pg.hidden)
-        return f"{pg.dataset}, hidden {hidden} {pg.activation}: epoch {pg.epochs}{loss}, training accuracy {pg.accuracy():.3f}"
+        # At epoch 0 the learning rate has not acted yet (the same seed, the same starting network):
+        # say so, or a reader who moves the rate sees nothing change and thinks it does nothing.
+        waiting = " (untrained: press train or run to see this rate at work)" if pg.epochs == 0 else ""
+        return (f"{pg.dataset}, hidden {hidden} {pg.activation}, learning rate {pg.lr:.3g}: "
+                f"epoch {pg.epochs}{loss}, training accuracy {pg.accuracy():.3f}{waiting}")
 
 
 def playground_explorer(**kwargs):

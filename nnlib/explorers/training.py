@@ -67,7 +67,8 @@ class PolynomialExplorer(Explorer):
 
     def draw(self, result):
         degree, lam, curve, train_err, val_err = result
-        self.log10_lam.disabled = not self.regularise.value
+        # from the values drawn, not the widget (to_html draws frames the widgets never show)
+        self.log10_lam.disabled = lam == 0
         self.fit.set_data(self.grid, curve)
         lam_text = "no penalty" if lam == 0 else f"λ = {lam:.3g}"
         return f"degree {degree}, {lam_text}: train MSE {train_err:.3f}, validation MSE {val_err:.3f}"
