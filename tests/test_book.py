@@ -856,12 +856,7 @@ class ImageParser(HTMLParser):
 # (myst-nb's image metadata). PENDING: pages whose figures still have file names as alt texts,
 # while the chapters' figure work (the textbook issue) is under way; the lead empties this list at
 # merge, and the test then holds every page to the rule.
-PENDING_ALT_TEXT_PAGES = {
-    "book/01_neuron_perceptron.html", "book/02_activations.html", "book/03_forward_propagation.html",
-    "book/04_losses.html", "book/05_backpropagation.html", "book/06_backprop_worked_examples.html",
-    "book/07_softmax_backprop.html", "book/08_xor_xnor.html", "book/09_optimizers.html",
-    "book/10_vanishing_gradients.html", "book/11_training_in_practice.html",
-}
+PENDING_ALT_TEXT_PAGES = set()
 FILE_NAME_ALT = re.compile(r"(^|/)[\w.-]+\.(png|jpe?g|gif|svg|webp)$|^_images/|/_images/", re.I)
 
 
