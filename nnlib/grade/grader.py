@@ -722,7 +722,7 @@ def reference_values(reference_path, ref_nb, table, forbidden, box, library):
             if step.role in ("check", "hidden"):
                 checks_mod.report_options(step.source)  # the options must parse before anything runs
         return reference_mod.expected_reports(reference_path, plan, run_plan, forbidden)
-    except (ValueError, reference_mod.ReferenceError_) as exc:
+    except (ValueError, reference_mod.ReferenceRunError) as exc:
         raise GradingError(f"the reference is malformed: {exc}") from None
 
 

@@ -25,7 +25,7 @@ _computing = {}  # key -> lock held while one thread runs that reference (the ot
 CACHE_VERSION = 1
 
 
-class ReferenceError_(Exception):
+class ReferenceRunError(Exception):
     """The reference notebook failed to run or a check cell of it reported nothing."""
 
 
@@ -54,7 +54,7 @@ def expected_reports(reference_path, plan, run_plan, forbidden):
     """{reference cell index: [(key, plain value), ...]} for every check cell of ``plan``.
 
     ``run_plan(plan)`` runs the plan in a kernel and returns {step number: CellRun-like record
-    with ``status``, ``ename``, ``evalue``, ``reports``}. Raises ReferenceError_ when a check cell of
+    with ``status``, ``ename``, ``evalue``, ``reports``}. Raises ReferenceRunError when a check cell of
     the reference fails or reports nothing.
     """
     key = cache_key(reference_path, forbidden)
@@ -87,11 +87,11 @@ def _expected_reports(key, reference_path, plan, run_plan):
         rec = records.get(k)
         if rec is None or rec.status != "ok":
             what = f"{rec.ename}: {rec.evalue}" if rec is not None and rec.ename else (rec.status if rec else "not run")
-            raise ReferenceError_(f"the reference {reference_path} fails at cell {step.index} "
+            raise ReferenceRunError(f"the reference {reference_path} fails at cell {step.index} "
                                   f"({step.role} of {step.exercise}): {what}")
         if step.role in ("check", "hidden"):
             if not rec.reports:
-                raise ReferenceError_(f"the reference {reference_path}: check cell {step.index} of "
+                raise ReferenceRunError(f"the reference {reference_path}: check cell {step.index} of "
                                       f"{step.exercise} reports nothing (every check cell calls report())")
             expected[step.index] = list(rec.reports)
     with _lock:
