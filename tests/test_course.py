@@ -2,10 +2,13 @@
 results): course records, Gradescope, the container sandbox, shards and merge, and grading where
 /proc, ``resource``, bubblewrap or the POSIX calls are missing.
 
-Grading runs are few and small (set 01, 14 points, about 2-6 s each): one class run through the
+Grading runs are few and small (set 01, about 2-6 s each): one class run through the
 command line covers json, CSV schema, roster, nbgrader layout, Canvas, wrong set, large output and
 an endless loop; one sharded run covers shards, merge and regrade; the Gradescope run and the
 laptop emulations need root (private mount namespaces, capabilities) and are skipped without it.
+
+The set's full marks and the exercises the tests change are read from the reference notebook
+(``full_marks``, ``looping_exercise``), not written here: the sets gain and renumber exercises.
 """
 
 import copy
@@ -13,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +96,41 @@ def rows_of(path):
 def reference_table(set_name=SET):
     nb = read(ROOT / "solutions" / f"{set_name}.ipynb")
     return nb, ex.exercise_cells(nb)
+
+
+def full_marks(set_name=SET):
+    """The set's full marks as the reference gives them: the sum of its exercises' points."""
+    total = sum(e["points"] for e in reference_table(set_name)[1].values())
+    assert total > 0, f"the reference of {set_name} gives no points"
+    return total
+
+
+def csv_points(points):
+    """Points as the CSV and the Canvas file write them (18, 2.5)."""
+    return f"{points:g}"
+
+
+def looping_exercise(set_name=SET):
+    """The first exercise whose one answer cell defines a function (with a docstring) that its first
+    check, a visible one, calls, and that no other code cell of the reference mentions: an endless
+    loop put into that function stops that check only, and costs that exercise's points only.
+    Returns (name, points)."""
+    nb, table = reference_table(set_name)
+    for name, entry in table.items():
+        if len(entry["answers"]) != 1 or not entry["checks"] or entry["checks"][0][2]:
+            continue
+        source = ex.source_of(nb["cells"][entry["answers"][0]])
+        found = re.match(r'def (\w+)\(.*\n\s+"""', source)
+        if not found:
+            continue
+        function = re.compile(rf"\b{found.group(1)}\b")
+        own = set(entry["answers"]) | {i for i, _, _ in entry["checks"]}
+        first_check = ex.source_of(nb["cells"][entry["checks"][0][0]])
+        elsewhere = any(function.search(ex.source_of(c)) for i, c in enumerate(nb["cells"])
+                        if c.get("cell_type") == "code" and i not in own)
+        if function.search(first_check) and not elsewhere:
+            return name, entry["points"]
+    raise AssertionError(f"no exercise of {set_name} fits an endless loop in its function")
 
 
 # --------------------------------------------------------------------------- records, no kernel
@@ -189,7 +228,7 @@ def test_merge_joins_shards_by_id_and_refuses_a_shard_of_another_set(tmp_path):
     header, rows = rows_of(tmp_path / "all.csv")
     assert n == 3 and header == cols and [r["id"] for r in rows] == ["ann", "bob", "cy"]
     # another set: other columns (per-check here), or the same exercise names (sets 01 and 04 both
-    # have ex1-ex6) and another exercise_set in the rows
+    # name theirs ex1, ex2, ...) and another exercise_set in the rows
     per_check = records.columns_of(nb, table, per_check=True)
     (tmp_path / "wide.csv").write_text(records.csv_text([], per_check), encoding="utf-8")
     with pytest.raises(ValueError, match="columns differ"):
@@ -252,7 +291,7 @@ LOUD_2MB = "print('y' * (2 << 20))\n"                           # one 2 MB messa
 
 
 def _endless_loop(source):
-    """The ex2 function loops for ever when a check calls it (the answer cell itself returns)."""
+    """The answer's function loops for ever when a check calls it (the answer cell itself returns)."""
     lines = source.splitlines()
     k = next(i for i, line in enumerate(lines) if line.strip().startswith('"""') and i > 0)
     return "\n".join(lines[:k + 1] + ["    while True:", "        pass"] + lines[k + 1:])
@@ -272,13 +311,16 @@ def class_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("course")
     submitted = base / "submitted"
     good = solved()
+    names = list(reference_table()[1])
+    loop, loop_points = looping_exercise()
     subs = {
         "alice": good,
         "bob": untouched(),
         "heidi": solved(OTHER),  # a correct set-04 notebook handed in for set 01
-        "erin": with_answer(with_answer(good, "ex1", lambda s: LOUD_100KB + s), "ex3", lambda s: LOUD_2MB + s),
-        "dave": with_answer(good, "ex2", _endless_loop),
-        "ivy": with_answer(good, "ex2", _stubborn_loop),
+        "erin": with_answer(with_answer(good, names[0], lambda s: LOUD_100KB + s), names[2],
+                            lambda s: LOUD_2MB + s),
+        "dave": with_answer(good, loop, _endless_loop),
+        "ivy": with_answer(good, loop, _stubborn_loop),
     }
     for student, nb in subs.items():
         write(nb, submitted / student / SET / f"{SET}.ipynb")
@@ -298,7 +340,7 @@ def class_run(tmp_path_factory):
     doc = json.loads(proc.stdout)
     print(f"class of {len(subs)} (nbgrader layout, two endless loops): {seconds:.1f} s", file=sys.stderr)
     return {"doc": doc, "by_id": {s["student"]["id"]: s for s in doc["submissions"]}, "csv": csv_path,
-            "canvas": canvas, "log": proc.stderr, "seconds": seconds}
+            "canvas": canvas, "log": proc.stderr, "seconds": seconds, "loop": loop, "loop_points": loop_points}
 
 
 def test_class_json_has_every_submission_exercise_and_check(class_run):
@@ -326,7 +368,7 @@ def test_class_csv_has_the_reference_columns_and_the_roster_ids(class_run):
     assert header == records.columns_of(nb, table, per_check=True)
     by_id = {r["id"]: r for r in rows}
     assert by_id["s001"]["name"] == "Alice A" and by_id["s001"]["student"] == f"alice/{SET}/{SET}.ipynb"
-    assert by_id["s001"]["total"] == by_id["s001"]["max"] == "14"
+    assert by_id["s001"]["total"] == by_id["s001"]["max"] == csv_points(full_marks())
     assert by_id["s002"]["total"] == "0"
     for name, entry in table.items():  # the per-check columns hold each check cell's points earned
         checks = [c for c in header if c.startswith(f"{name}:")]
@@ -347,35 +389,37 @@ def test_a_submission_of_another_set_is_reported_and_not_graded(class_run):
 
 def test_output_of_100_kb_and_of_2_mb_in_an_answer_keeps_full_marks(class_run):
     erin = class_run["by_id"]["s004"]
-    assert erin["points"] == erin["max_points"] == 14, erin["note"]
+    assert erin["points"] == erin["max_points"] == full_marks(), erin["note"]
     assert "thread" not in erin["note"]
 
 
 def test_an_endless_loop_is_reported_as_a_time_limit(class_run):
-    dave = class_run["by_id"]["s005"]
-    ex2 = next(e for e in dave["exercises"] if e["name"] == "ex2")
+    dave, loop = class_run["by_id"]["s005"], class_run["loop"]
+    ex2 = next(e for e in dave["exercises"] if e["name"] == loop)
     assert ex2["points"] == 0 and "time limit" in ex2["reason"] and "ran longer than 4 s" in ex2["reason"]
     assert ex2["checks"][0]["status"] != "passed" and "time limit" in ex2["checks"][0]["message"]
     text = json.dumps(ex2)
     assert "NotImplementedError" not in text and "ignored the interrupt" not in text
-    assert dave["points"] == 14 - 2  # only its own exercise
+    assert class_run["loop_points"] > 0 and dave["points"] == full_marks() - class_run["loop_points"]  # only its own
 
 
 def test_an_endless_loop_that_swallows_the_interrupt_is_a_time_limit_too(class_run):
-    """The kernel is killed and the notebook rerun with ex2's stub: the report is still about the
-    student's loop (which check, how long), not the stub's NotImplementedError."""
-    ivy = class_run["by_id"]["s006"]
-    ex2 = next(e for e in ivy["exercises"] if e["name"] == "ex2")
+    """The kernel is killed and the notebook rerun with the looping exercise's stub: the report is
+    still about the student's loop (which check, how long), not the stub's NotImplementedError."""
+    ivy, loop = class_run["by_id"]["s006"], class_run["loop"]
+    ex2 = next(e for e in ivy["exercises"] if e["name"] == loop)
     assert ex2["points"] == 0 and ex2["reason"].startswith("time limit: visible check ran longer than 4 s")
     text = json.dumps(ex2)
     assert "NotImplementedError" not in text and "ignored the interrupt" not in text
-    assert ivy["points"] == 14 - 2 and "ex2 ran past the time limit of 4 s" in ivy["note"]
+    assert ivy["points"] == full_marks() - class_run["loop_points"]
+    assert f"{loop} ran past the time limit of 4 s" in ivy["note"], ivy["note"]
 
 
 def test_canvas_import_file_of_the_class(class_run):
     lines = list(csv.reader(class_run["canvas"].open(encoding="utf-8")))
-    assert lines[0][-1] == SET and lines[1][-1] == "14"
-    assert {tuple(line[2:4]) + (line[-1],) for line in lines[2:]} >= {("s001", "alice@u.edu", "14"),
+    full = csv_points(full_marks())
+    assert lines[0][-1] == SET and lines[1][-1] == full
+    assert {tuple(line[2:4]) + (line[-1],) for line in lines[2:]} >= {("s001", "alice@u.edu", full),
                                                                       ("s002", "bob@u.edu", "0")}
 
 
@@ -403,7 +447,8 @@ def test_shards_merged_equal_one_run_and_a_regrade_replaces_one_row(tmp_path):
     header, rows = rows_of(merged)
     nb, table = reference_table()
     assert header == records.columns_of(nb, table)
-    assert [(r["id"], r["total"]) for r in rows] == [("alice", "14"), ("bob", "0"), ("heidi", "0"), ("zoe", "14")]
+    full = csv_points(full_marks())
+    assert [(r["id"], r["total"]) for r in rows] == [("alice", full), ("bob", "0"), ("heidi", "0"), ("zoe", full)]
     print(f"shards {', '.join(f'{t:.1f}' for t in times)} s, merge {merge_seconds:.1f} s", file=sys.stderr)
 
     write(solved(), folder / "bob.ipynb")  # bob resubmits
@@ -413,7 +458,7 @@ def test_shards_merged_equal_one_run_and_a_regrade_replaces_one_row(tmp_path):
     assert proc.returncode == 0, proc.stderr
     after = merged.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before) and [a == b for a, b in zip(before, after)] == [True, True, False, True, True]
-    assert next(r for r in rows_of(merged)[1] if r["id"] == "bob")["total"] == "14"
+    assert next(r for r in rows_of(merged)[1] if r["id"] == "bob")["total"] == full
 
 
 # --------------------------------------------------------------------------- Gradescope, in an emulated container
@@ -474,7 +519,8 @@ def test_gradescope_run_in_a_container_without_cap_sys_admin_or_bubblewrap(tmp_p
             zf.extractall(ag / "source")
         ref = ag / "source" / "reference" / f"{SET}.ipynb"
         sources = ag / "source" / "nnlib" / "grade" / "grader.py"
-        snoop = with_answer(solved(), "ex1", lambda s: SNOOP.format(ref=str(ref), sources=str(sources)))
+        first = next(iter(reference_table()[1]))  # the first exercise's answer snoops
+        snoop = with_answer(solved(), first, lambda s: SNOOP.format(ref=str(ref), sources=str(sources)))
         results = {}
         warm = (f"exec env -i PATH={no_bwrap} AUTOGRADER_ROOT={ag} NNLIB_GRADE_PYTHON={PY} "
                 f"setpriv --bounding-set=-sys_admin -- bash {ag}/source/warm_cache")  # setup.sh's last step
@@ -510,11 +556,12 @@ def test_gradescope_run_in_a_container_without_cap_sys_admin_or_bubblewrap(tmp_p
         assert len(results["no_uid"]["tests"]) == len(table)
     sol = results["solution"]
     assert [t["name"] for t in sol["tests"]] == list(table)  # one test per exercise
-    assert sol["score"] == sum(t["max_score"] for t in sol["tests"]) == 14
+    assert sol["score"] == sum(t["max_score"] for t in sol["tests"]) == full_marks()
     assert all(t["status"] == "passed" and t["score"] == t["max_score"] for t in sol["tests"])
     assert "CONTAINER" in sol["output"] and "unprivileged uid via setpriv" in sol["output"], sol["output"]
     assert results["exercise"]["score"] == 0 and len(results["exercise"]["tests"]) == len(table)
     ex1 = results["snoop"]["tests"][0]
+    assert ex1["name"] == first, ex1
     # /etc/passwd (world-readable) is read: the kernel can read files; the reference and the original
     # sources (with the forbidden helpers) are root's only
     assert ex1["score"] == 0, ex1["output"]
@@ -566,7 +613,7 @@ def test_self_study_grading_without_proc_resource_or_bubblewrap(tmp_path, system
     print(f"{system}-like: 2 notebooks in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     assert done.returncode == 0, done.stdout + done.stderr
     solution, exercise = json.loads(done.stdout)["submissions"]
-    assert solution["graded"] and solution["points"] == solution["max_points"] == 14, solution["note"]
+    assert solution["graded"] and solution["points"] == solution["max_points"] == full_marks(), solution["note"]
     assert exercise["graded"] and exercise["points"] == 0 and "NotImplementedError" in exercise["note"]
     skipped = [line for line in done.stderr.splitlines() if "not available here, skipped:" in line]
     assert len(skipped) == 1, done.stderr  # ONE line says what was skipped
