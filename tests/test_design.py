@@ -133,3 +133,20 @@ def test_the_readme_fits_on_two_screens_and_opens_with_the_two_commands():
     for where in ("CONTRIBUTING.md", "book/appendix_instructors.md", "python -m nnlib.grade exercises/"):
         assert where in readme, f"README.md does not mention {where}"
     assert (root / "book" / "appendix_instructors.md").exists()
+
+
+def test_the_intro_states_the_library_size_it_has():
+    """The intro's line counts (core, whole package, the six modules to read first) stay within 10 %."""
+    import re
+    from pathlib import Path
+
+    root = Path(nn.__file__).parent
+    intro = re.sub(r"\s+", " ", (root.parent / "book" / "intro.md").read_text())
+    lines = lambda paths: sum(len(p.read_text().splitlines()) for p in paths)  # noqa: E731
+    first_six = ["activations", "layers", "losses", "network", "optimizers", "training"]
+    actual = {"core": lines(root.glob("*.py")), "package": lines(root.rglob("*.py")),
+              "first six": lines(root / f"{m}.py" for m in first_six)}
+    stated = [int(n.replace(",", "")) for n in re.findall(r"about ([\d,]+) lines", intro)]
+    assert len(stated) == 3, f"expected three 'about N lines' in the intro, found {stated}"
+    for (what, real), said in zip(actual.items(), stated):
+        assert abs(said - real) <= 0.1 * real, f"the intro says the {what} is about {said} lines; it is {real}"
