@@ -624,3 +624,23 @@ def test_self_study_grading_without_proc_resource_or_bubblewrap(tmp_path, system
         for word in ("process groups", "SIGALRM", "os.fork", "POSIX owners"):
             assert word in skipped[0], skipped[0]
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_class_mode_on_the_command_line_writes_its_csv_elsewhere_when_the_path_fails(tmp_path):
+    """`--class` with a CSV path that cannot be written reports it and still ends with the CSV
+    (in the current folder), one row per submission; the run does not crash."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "broken.ipynb").write_text("{", encoding="utf-8")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, so no folder can be made here", encoding="utf-8")
+    proc = subprocess.run([PY, "-m", "nnlib.grade", "--class", str(folder), "--solutions", str(ROOT / "solutions"),
+                           "--assignment", SET, "--csv", str(blocked / "scores.csv"), "--accept-unsandboxed-risk"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "could not write the CSV" in proc.stderr and "written to" in proc.stderr, proc.stderr
+    written = list(tmp_path.glob("nnlib-grade-scores-*.csv"))
+    assert len(written) == 1
+    _, rows = rows_of(written[0])
+    assert [row["id"] for row in rows] == ["broken"], rows

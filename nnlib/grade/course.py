@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import exercises as ex
 from . import records
-from .report import atomic_write, feedback_markdown
+from .report import atomic_write, feedback_markdown, write_or_report, write_scores
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -291,13 +291,21 @@ def grade_course(args, out=sys.stdout):
         return results, rows
 
     def write(rows):
+        """The CSV, never a crash: an OSError is reported (the whole class's CSV then goes to a
+        fallback folder, see write_scores). Returns the path written, or None."""
         if args.student or not args.folder:  # a regrade: only these rows change
-            records.upsert_rows(args.csv, columns, rows)
-        else:
-            atomic_write(args.csv, records.csv_text(rows, columns))
+            ok = write_or_report(f"the CSV {args.csv}", lambda: records.upsert_rows(args.csv, columns, rows), log)
+            return Path(args.csv) if ok else None
+        return write_scores(args.csv, records.csv_text(rows, columns), log)
 
-    if args.folder and not args.student:
-        write(finish({})[1])  # a row per submission before any kernel starts (SIGKILL-safe)
+    def provisional(rows):
+        # a row per submission before any kernel starts and after each one (SIGKILL-safe); the
+        # final CSV replaces it
+        if args.folder and not args.student:
+            write_or_report(f"the provisional CSV {args.csv}",
+                            lambda: atomic_write(args.csv, records.csv_text(rows, columns)), log)
+
+    provisional(finish({})[1])
     graded = {}
 
     def progress(done):
@@ -305,8 +313,7 @@ def grade_course(args, out=sys.stdout):
         status = f"cannot grade: {r.error}" if r.error else f"{r.total:g}/{r.max_total:g}"
         print(f"{label(path)}: {status} ({r.seconds:.1f} s)", file=log)
         graded.update(zip(to_grade, done))
-        if args.folder and not args.student:
-            write(finish(graded)[1])
+        provisional(finish(graded)[1])
 
     print(box.note, file=log)  # the first line: grading has started, and how it is sandboxed
     results = grade_many(to_grade, reference, args.timeout, args.jobs, args.solutions, out=None,
@@ -314,22 +321,31 @@ def grade_course(args, out=sys.stdout):
                          progress=progress)
     graded.update(zip(to_grade, results))
     pairs, rows = finish(graded)
+    status = 0
     if args.csv:
-        write(rows)
-        print(f"wrote {args.csv} ({len(rows)} rows; exercise set {expected}, reference {reference}"
-              + (f"; {len(wrong)} of another set, not graded" if wrong else "") + ")", file=log)
+        written = write(rows)
+        if written is None:
+            status = 1
+        else:
+            print(f"wrote {written} ({len(rows)} rows; exercise set {expected}, reference {reference}"
+                  + (f"; {len(wrong)} of another set, not graded" if wrong else "") + ")", file=log)
     if args.csv and not args.no_feedback:
         folder = Path(args.csv).with_name(Path(args.csv).stem + "_feedback")
         for r, student in pairs:
-            atomic_write(folder / f"{_safe(student.id)}.md", feedback_markdown(r))
+            path = folder / f"{_safe(student.id)}.md"
+            write_or_report(f"the feedback file {path}", lambda: atomic_write(path, feedback_markdown(r)), log)
     if args.canvas:
-        atomic_write(args.canvas, records.canvas_csv(rows, args.assignment or expected, set_max))
-        print(f"wrote {args.canvas} (Canvas gradebook import, column {args.assignment or expected!r})", file=log)
+        if write_or_report(f"the Canvas file {args.canvas}",
+                           lambda: atomic_write(args.canvas, records.canvas_csv(rows, args.assignment or expected,
+                                                                                 set_max)), log):
+            print(f"wrote {args.canvas} (Canvas gradebook import, column {args.assignment or expected!r})", file=log)
+        else:
+            status = 1
     if args.format == "json":
         doc = {"exercise_set": expected, "reference": str(reference), "columns": columns,
                "submissions": [records.submission_json(r, s, expected) for r, s in pairs]}
         print(json.dumps(doc, indent=1, ensure_ascii=False), file=out)
-    return 0
+    return status
 
 
 def _safe(name):

@@ -896,16 +896,6 @@ def class_entries(folder, skip=()):
     return entries
 
 
-def _write_or_report(what, write, out):
-    """Run ``write()``; an OSError is printed (what was not written and why), never raised."""
-    try:
-        write()
-        return True
-    except OSError as exc:
-        print(f"error: could not write {what}: {exc}", file=sys.stderr)
-        if out is not None and out is not sys.stdout:
-            print(f"error: could not write {what}: {exc}", file=out)
-        return False
 
 
 def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS,
@@ -924,7 +914,7 @@ def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=
     Class mode grades with a private reference: it refuses to run without bubblewrap unless
     ``accept_risk`` (``--accept-unsandboxed-risk``) says to (see :data:`FALLBACK_LIMITS`).
     """
-    from .report import display_name, write_csv, write_feedback
+    from .report import csv_text, display_name, write_csv, write_feedback, write_or_report, write_scores
 
     box = sandbox or detect()
     refuse_unsandboxed(box, accept_risk, "class mode (grading with a private reference)")
@@ -954,12 +944,10 @@ def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=
                     submission=entry, error="not graded: the grading run was killed before it"))
         return out_rows
 
-    written = [csv_path]
-
     def provisional(done):
         # Written before and during the run, so that even a grader killed with SIGKILL (which no
         # handler can catch) leaves one row per submission; the final CSV replaces it below.
-        _write_or_report(f"the provisional CSV {csv_path}", lambda: write_csv(rows(done), csv_path), None)
+        write_or_report(f"the provisional CSV {csv_path}", lambda: write_csv(rows(done), csv_path), None)
 
     provisional([])
     results = grade_many(paths, reference, timeout, jobs, solutions_dir, out=out,
@@ -967,20 +955,13 @@ def grade_class(folder, csv_path, reference=None, timeout=DEFAULT_TIMEOUT, jobs=
                          progress=provisional)
     kill_all_kernels()
     final = rows(results)
-    if not _write_or_report(f"the CSV {csv_path}", lambda: write_csv(final, csv_path), out):
-        import tempfile
-
-        for folder_ in (Path.cwd(), Path(tempfile.gettempdir())):
-            fallback = folder_ / f"nnlib-grade-scores-{os.getpid()}.csv"
-            if _write_or_report(f"the CSV {fallback}", lambda: write_csv(final, fallback), out):
-                print(f"error: the CSV was written to {fallback} instead of {csv_path}", file=sys.stderr)
-                written[0] = fallback
-                break
-        else:
-            raise GradingError(f"the CSV could not be written to {csv_path} nor to a fallback folder")
+    try:
+        written = write_scores(csv_path, csv_text(final), out)
+    except OSError as exc:
+        raise GradingError(str(exc)) from None
     if feedback:
-        _write_or_report(f"the feedback files in {feedback_dir}", lambda: write_feedback(final, feedback_dir), out)
-    print(f"wrote {written[0]} ({len(final)} rows)", file=out)
+        write_or_report(f"the feedback files in {feedback_dir}", lambda: write_feedback(final, feedback_dir), out)
+    print(f"wrote {written} ({len(final)} rows)", file=out)
     for entry in skipped:
         print(f"{display_name(entry)}: {skipped[entry]}", file=out)
     return final

@@ -8,6 +8,7 @@ file or the complete new one, never a half-written one.
 import csv
 import io
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -46,6 +47,34 @@ def atomic_write(path, text):
         except OSError:
             pass
         raise
+
+
+def write_or_report(what, write, out=None):
+    """Run ``write()``; an OSError is printed (what was not written and why), never raised.
+    Returns whether it was written. The message goes to stderr, and to ``out`` too when that is
+    another stream (a class run's log)."""
+    try:
+        write()
+        return True
+    except OSError as exc:
+        print(f"error: could not write {what}: {exc}", file=sys.stderr)
+        if out is not None and out is not sys.stdout and out is not sys.stderr:
+            print(f"error: could not write {what}: {exc}", file=out)
+        return False
+
+
+def write_scores(path, text, out=None):
+    """Write a class run's CSV ``text`` to ``path``; if that fails, to the current folder, then to the
+    temporary folder, saying where. Returns the path written. A class run always ends with its CSV:
+    only when no folder at all can be written does this raise OSError."""
+    if write_or_report(f"the CSV {path}", lambda: atomic_write(path, text), out):
+        return Path(path)
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        fallback = folder / f"nnlib-grade-scores-{os.getpid()}.csv"
+        if write_or_report(f"the CSV {fallback}", lambda: atomic_write(fallback, text), out):
+            print(f"error: the CSV was written to {fallback} instead of {path}", file=sys.stderr)
+            return fallback
+    raise OSError(f"the CSV could not be written to {path} nor to a fallback folder")
 
 
 def note_of(result):
