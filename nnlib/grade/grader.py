@@ -95,6 +95,7 @@ from . import checks as checks_mod
 from . import guard as guard_mod
 from . import reference as reference_mod
 from .kernel import Kernel, KernelDied
+from .report import points_text
 from .sandbox import detect
 
 #: default per-cell timeout in seconds (every solution cell needs well under 1 s)
@@ -726,9 +727,6 @@ def reference_values(reference_path, ref_nb, table, forbidden, box, library):
         raise GradingError(f"the reference is malformed: {exc}") from None
 
 
-def _fmt(points):
-    return f"{points:g}"
-
 
 def format_result(result):
     """The student's table, as text."""
@@ -746,13 +744,13 @@ def format_result(result):
         lines.append(f"  note: {result.note}")
     lines.append("")
     width = max([len("exercise")] + [len(e.name) for e in result.exercises])
-    pwidth = max(len(f"{_fmt(e.points)}/{_fmt(e.max_points)}") for e in result.exercises)
+    pwidth = max(len(f"{points_text(e.points)}/{points_text(e.max_points)}") for e in result.exercises)
     pwidth = max(pwidth, len("points"))
     lines.append(f"  {'exercise'.ljust(width)}  {'points'.rjust(pwidth)}  result")
     lines.append(f"  {'-' * width}  {'-' * pwidth}  ------")
     pad = " " * (width + pwidth + 6)
     for e in result.exercises:
-        pts = f"{_fmt(e.points)}/{_fmt(e.max_points)}".rjust(pwidth)
+        pts = f"{points_text(e.points)}/{points_text(e.max_points)}".rjust(pwidth)
         checks = f"{sum(c.passed for c in e.checks)}/{len(e.checks)} checks"
         if e.passed:
             lines.append(f"  {e.name.ljust(width)}  {pts}  passed ({checks})")
@@ -760,7 +758,7 @@ def format_result(result):
         lines.append(f"  {e.name.ljust(width)}  {pts}  FAILED ({checks} passed)")
         lines += [pad + line for line in failure_lines(e)]
     lines.append(f"  {'-' * width}  {'-' * pwidth}")
-    lines.append(f"  {'total'.ljust(width)}  {f'{_fmt(result.total)}/{_fmt(result.max_total)}'.rjust(pwidth)}"
+    lines.append(f"  {'total'.ljust(width)}  {f'{points_text(result.total)}/{points_text(result.max_total)}'.rjust(pwidth)}"
                  + ("  full marks" if result.full_marks else "")
                  + ("  (visible checks only: the hidden ones need the reference)" if result.self_check else ""))
     lines.append(f"  graded in {result.seconds:.1f} s; {result.sandbox}")
@@ -819,7 +817,7 @@ def grade_many(paths, reference=None, timeout=DEFAULT_TIMEOUT, jobs=DEFAULT_JOBS
                     continue
             results.append(r)
             if out is not None:
-                status = f"cannot grade: {r.error}" if r.error else f"{_fmt(r.total)}/{_fmt(r.max_total)}"
+                status = f"cannot grade: {r.error}" if r.error else f"{points_text(r.total)}/{points_text(r.max_total)}"
                 from .report import display_name
 
                 print(f"{display_name(path)}: {status} ({r.seconds:.1f} s)", file=out)

@@ -26,15 +26,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .report import atomic_write, note_of
+from .report import atomic_write, note_of, points_text
 
 #: the columns that come before the exercise columns, and after them
 ID_COLUMNS = ("id", "name", "email", "student", "exercise_set")
 TAIL_COLUMNS = ("total", "max", "note")
 
-
-def _fmt(points):
-    return f"{points:g}"
 
 
 # --------------------------------------------------------------------------- students
@@ -170,13 +167,13 @@ def result_row(result, student, columns, expected_set=None):
         if not check:
             points = e.points if e else 0
             total += points
-            row[col] = _fmt(points)
+            row[col] = points_text(points)
         else:
             checks = exercise_checks(e) if e else []
             k = int(check[len("check"):]) - 1
-            row[col] = _fmt(checks[k]["earned"] if k < len(checks) else 0)
-    row["total"] = _fmt(total)
-    row["max"] = _fmt(getattr(result, "max_of_set", None) or result.max_total)
+            row[col] = points_text(checks[k]["earned"] if k < len(checks) else 0)
+    row["total"] = points_text(total)
+    row["max"] = points_text(getattr(result, "max_of_set", None) or result.max_total)
     row["note"] = note_of(result)
     return row
 
@@ -294,7 +291,7 @@ def canvas_csv(rows, assignment, points_possible):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*CANVAS_COLUMNS, assignment])
-    writer.writerow(["    Points Possible", "", "", "", "", _fmt(points_possible)])
+    writer.writerow(["    Points Possible", "", "", "", "", points_text(points_possible)])
     for row in rows:
         writer.writerow([row.get("name") or row.get("id", ""), "", row.get("id", ""), row.get("email", ""), "",
                          row.get("total", "0")])

@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 
-def _fmt(points):
+def points_text(points):
+    """Points as the reports print them: 2, 1.5, 0 (no trailing .0)."""
     return f"{points:g}"
 
 
@@ -102,8 +103,8 @@ def csv_text(results):
     for r in results:
         row = dict.fromkeys(columns, "")
         for e in r.exercises:
-            row[f"{r.exercise_set}:{e.name}" if prefix else e.name] = _fmt(e.points)
-        writer.writerow([display_name(r.submission), r.exercise_set, *row.values(), _fmt(r.total), _fmt(r.max_total),
+            row[f"{r.exercise_set}:{e.name}" if prefix else e.name] = points_text(e.points)
+        writer.writerow([display_name(r.submission), r.exercise_set, *row.values(), points_text(r.total), points_text(r.max_total),
                          note_of(r)])
     return buffer.getvalue()
 
@@ -118,17 +119,17 @@ def feedback_markdown(result):
     if result.error:
         lines += [f"This notebook could not be graded: {result.error}", ""]
         return "\n".join(lines)
-    lines += [f"Exercise set `{result.exercise_set}`: **{_fmt(result.total)} of {_fmt(result.max_total)} points**.", ""]
+    lines += [f"Exercise set `{result.exercise_set}`: **{points_text(result.total)} of {points_text(result.max_total)} points**.", ""]
     if result.note:
         lines += [f"Note: {result.note}.", ""]
     for e in result.exercises:
         status = "passed" if e.passed else "not passed"
-        lines.append(f"## {e.name}: {_fmt(e.points)}/{_fmt(e.max_points)} ({status})")
+        lines.append(f"## {e.name}: {points_text(e.points)}/{points_text(e.max_points)} ({status})")
         lines.append("")
         for c in e.checks:
             kind = "hidden check" if c.hidden else "visible check"
             plural = "s" if c.points != 1 else ""
-            lines.append(f"- {kind} ({_fmt(c.points)} point{plural}): {'passed' if c.passed else 'failed'}")
+            lines.append(f"- {kind} ({points_text(c.points)} point{plural}): {'passed' if c.passed else 'failed'}")
         if not e.passed:
             from .grader import failure_lines
 
